@@ -41,6 +41,7 @@ class StepTracker:
     exit_code: int | None = None
     cancelled: bool = False
     errors: int = 0
+    _cancel_line: int = -1
 
     def __post_init__(self) -> None:
         self.steps.append(Step(number=1, name=SET_UP_JOB, start_line=1))
@@ -66,9 +67,11 @@ class StepTracker:
         elif kind == "cancel":
             self.current.cancelled = True
             self.cancelled = True
+            # The cancellation line is spelled as an error, but is not one of the job's.
+            self._cancel_line = line
         elif kind == "step_timeout":
             self.current.timed_out = True
-        elif kind == "error":
+        elif kind == "error" and line != self._cancel_line:
             self._error(line)
 
     def _open(self, name: str, line: int) -> None:

@@ -1,0 +1,237 @@
+"""Job log + knowledge base -> findings -> one `Diagnosis` per job.
+
+`scan` makes one pass over the log; `proposal` ranks the findings and proposes an action;
+this module assembles the Diagnosis (title, evidence, fingerprint) around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from autorecover import modulemap
+from autorecover.fingerprint import fingerprint, identity
+from autorecover.logs import Limits, LineChunker
+from autorecover.models import (
+    Action,
+    Category,
+    Diagnosis,
+    EvidenceLine,
+    Finding,
+    LogStats,
+    Severity,
+)
+from autorecover.proposal import (
+    Ranked,
+    confidence,
+    in_failing_step,
+    propose_action,
+    propose_fixes,
+    rank_key,
+    retarget,
+)
+from autorecover.rules import RuleSet, load_ruleset
+from autorecover.rules.schema import fill
+from autorecover.scan import LogScan, Record
+from autorecover.steps import STRUCTURE_PATTERNS
+
+DEFAULT_MIN_CONFIDENCE = 0.7
+MAX_EVIDENCE = 40
+ANNOTATION_STEP = "(annotation)"
+
+
+@dataclass(frozen=True)
+class AnalysisContext:
+    """What the caller knows beyond the log text."""
+
+    annotations: Sequence[str] = ()
+    repository: str | None = None  # owner/name; the project's own package is named so
+    local_modules: frozenset[str] = frozenset()
+    module_overrides: Mapping[str, str] = field(default_factory=dict)
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    limits: Limits = field(default_factory=Limits)
+    redact: Callable[[str], str] = staticmethod(lambda text: text)  # type: ignore[assignment]
+
+
+def analyze_job(
+    blocks: Iterable[bytes],
+    source: str,
+    ruleset: RuleSet,
+    context: AnalysisContext | None = None,
+) -> Diagnosis:
+    """Diagnose one job's log, given as undecoded byte blocks of any size."""
+    context = context or AnalysisContext()
+    scan = LogScan(ruleset.matcher(STRUCTURE_PATTERNS))
+    chunker = LineChunker(context.limits)
+    for chunk in chunker.feed_all(blocks):
+        scan.chunk(chunk.data, chunk.first_line, chunk.n_lines)
+    scan.tracker.close(scan.last_line)
+    for text in context.annotations:
+        scan.annotation(text)
+    stats = LogStats(
+        lines=max(scan.last_line, 0),
+        bytes_read=chunker.stats.bytes_read,
+        bytes_skipped=chunker.stats.bytes_skipped,
+        lines_cut=chunker.stats.lines_cut,
+        findings_dropped=scan.dropped,
+    )
+    return _diagnose(scan, ruleset, context, source, stats)
+
+
+def analyze_text(
+    text: str | bytes,
+    source: str = "<text>",
+    ruleset: RuleSet | None = None,
+    context: AnalysisContext | None = None,
+) -> Diagnosis:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return analyze_job([data], source, ruleset or load_ruleset(), context)
+
+
+def _diagnose(
+    scan: LogScan, ruleset: RuleSet, context: AnalysisContext, source: str, stats: LogStats
+) -> Diagnosis:
+    failing = scan.tracker.failing_step()
+    repository = context.repository or scan.repo_hint
+
+    def resolve(module: str) -> modulemap.Resolution:
+        return modulemap.resolve(
+            module,
+            repository=repository,
+            local_modules=context.local_modules,
+            overrides=context.module_overrides,
+        )
+
+    ranked = [
+        Ranked(record, retarget(record, ruleset, resolve), in_failing_step(record, failing))
+        for record in scan.records
+    ]
+    findings = tuple(
+        Finding(
+            rule=item.rule.id,
+            category=item.rule.category,
+            severity=item.rule.severity,
+            line=item.record.line,
+            text=context.redact(item.record.text),
+            captures=item.record.captures,
+            step=item.record.step.name if item.record.step else ANNOTATION_STEP,
+            in_failing_step=item.in_failing,
+        )
+        for item in sorted(ranked, key=lambda r: r.record.line)
+    )
+    failing_name = failing.name if failing else None
+    candidates = [item for item in ranked if item.rule.actionable or item.in_failing]
+    if not candidates:
+        return _no_match(scan, context, source, stats, findings, failing_name)
+    primary = max(candidates, key=rank_key)
+    rule = primary.rule
+    captures = dict(primary.record.captures)
+    sureness = confidence(primary, ranked, failing)
+    fixes, blocker = propose_fixes(ranked, primary, resolve)
+    action, reason = propose_action(primary, sureness, fixes, blocker, context.min_confidence)
+    return Diagnosis(
+        source=source,
+        category=rule.category,
+        severity=rule.severity,
+        confidence=sureness,
+        title=fill(rule.title, captures),
+        explanation=rule.explanation,
+        remediation=rule.remediation,
+        rule=rule.id,
+        failing_step=failing_name,
+        evidence=_evidence(primary, ranked, context),
+        findings=findings,
+        transient=rule.transient,
+        action=action,
+        fixes=fixes if action is Action.FIX_PR else (),
+        fingerprint=fingerprint(
+            rule.category, rule.id, identity(primary.record.text, captures, rule.title)
+        ),
+        reason=reason,
+        stats=stats,
+    )
+
+
+def _no_match(
+    scan: LogScan,
+    context: AnalysisContext,
+    source: str,
+    stats: LogStats,
+    findings: tuple[Finding, ...],
+    failing: str | None,
+) -> Diagnosis:
+    tracker = scan.tracker
+    failed = bool(tracker.exit_code) or tracker.errors > 0
+    if failed:
+        action, reason = Action.ISSUE, "the job failed, but no rule recognised the cause"
+        title = "Unrecognised failure" + (f" in step '{failing}'" if failing else "")
+        lines = scan.exit_context or list(scan.tail)
+    elif tracker.cancelled:
+        action, reason = Action.NONE, "the job was cancelled and no timeout was reported"
+        title = "Job cancelled"
+        lines = list(scan.tail)
+    else:
+        action, reason = Action.NONE, "no failure found in the log"
+        title = "No failure found"
+        lines = []
+    evidence = tuple(
+        EvidenceLine(line=n, text=context.redact(text)) for n, text in lines if text.strip()
+    )
+    key = "\n".join(text for _, text in lines[-3:])
+    return Diagnosis(
+        source=source,
+        category=Category.UNKNOWN,
+        severity=Severity.HIGH if failed else Severity.LOW,
+        confidence=0.0,
+        title=title,
+        explanation=(
+            "None of the knowledge base's rules matched this log. The last lines of the "
+            "failing step are shown as evidence."
+            if failed
+            else "The log holds no sign of a failure."
+        ),
+        remediation=(
+            "Read the evidence and the full job log. If this failure recurs, add a rule for "
+            "it under `rules.add` in .github/autorecover.yml so it is recognised next time."
+            if failed
+            else "Nothing to do."
+        ),
+        rule=None,
+        failing_step=failing,
+        evidence=evidence,
+        findings=findings,
+        transient=False,
+        action=action,
+        fixes=(),
+        fingerprint=fingerprint(Category.UNKNOWN, "", key),
+        reason=reason,
+        stats=stats,
+    )
+
+
+def _evidence(
+    primary: Ranked, ranked: list[Ranked], context: AnalysisContext
+) -> tuple[EvidenceLine, ...]:
+    lines: dict[int, EvidenceLine] = {}
+    annotations: list[EvidenceLine] = []
+
+    def add(record: Record, with_context: bool) -> None:
+        if record.line == 0:
+            annotations.append(EvidenceLine(0, context.redact(record.text), True))
+            return
+        if with_context:
+            for number, text in record.before + record.after:
+                lines.setdefault(number, EvidenceLine(number, context.redact(text)))
+        lines[record.line] = EvidenceLine(record.line, context.redact(record.text), True)
+
+    add(primary.record, with_context=True)
+    seen = {primary.rule.id}
+    for item in sorted(ranked, key=rank_key, reverse=True):
+        if len(lines) >= MAX_EVIDENCE // 2:
+            break
+        if item.rule.id in seen or not item.rule.significant or not item.in_failing:
+            continue
+        seen.add(item.rule.id)
+        add(item.record, with_context=False)
+    ordered = annotations[:3] + [lines[n] for n in sorted(lines)]
+    return tuple(ordered[:MAX_EVIDENCE])
