@@ -17,8 +17,7 @@ from autorecover.models import Action, Category, Diagnosis
 from autorecover.rules import RuleSet
 from autorecover.rules.schema import parse_rule
 
-RULES = yaml.safe_load(
-    r"""
+RULES = yaml.safe_load(r"""
 - id: module-missing
   category: dependency_issue
   severity: medium
@@ -133,8 +132,7 @@ RULES = yaml.safe_load(
   confidence: 0.4
   explanation: e
   remediation: r
-"""
-)
+""")
 RULESET = RuleSet(tuple(parse_rule(r) for r in RULES))
 TS = "2024-03-12T10:15:02.1234567Z "
 
@@ -186,7 +184,10 @@ def test_root_cause_beats_its_consequence() -> None:
 
 def test_disk_full_beats_the_test_errors_it_caused() -> None:
     log = job(
-        ("Run pytest", ["FAILED tests/test_io.py::test_write", "OSError: [Errno 28] No space left on device"])
+        (
+            "Run pytest",
+            ["FAILED tests/test_io.py::test_write", "OSError: [Errno 28] No space left on device"],
+        )
     )
     d = diagnose(log)
     assert d.category is Category.RESOURCE_EXHAUSTION
@@ -194,13 +195,18 @@ def test_disk_full_beats_the_test_errors_it_caused() -> None:
 
 
 def test_a_test_that_mentions_timeout_is_a_test_failure() -> None:
-    log = job(("Run pytest", ["FAILED tests/test_http.py::test_timeout - assert response.timeout == 30"]))
+    log = job(
+        ("Run pytest", ["FAILED tests/test_http.py::test_timeout - assert response.timeout == 30"])
+    )
     d = diagnose(log)
     assert d.category is Category.TEST_FAILURE
 
 
 def test_job_timeout_known_only_from_the_annotation() -> None:
-    log = job(("Run pytest", ["tests/test_slow.py ....", "##[error]The operation was canceled."]), exit_code=None)
+    log = job(
+        ("Run pytest", ["tests/test_slow.py ....", "##[error]The operation was canceled."]),
+        exit_code=None,
+    )
     annotation = "The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes."
     d = diagnose(log, annotations=(annotation,))
     assert d.category is Category.TIMEOUT
@@ -216,12 +222,21 @@ def test_cancelled_without_annotation_is_not_a_failure() -> None:
 
 def test_fail_fast_cancel_proposes_nothing() -> None:
     log = job(("Run pytest", ["##[error]The operation was canceled."]), exit_code=None)
-    d = diagnose(log, annotations=('The strategy configuration was canceled because "test._3_11" failed',))
+    d = diagnose(
+        log, annotations=('The strategy configuration was canceled because "test._3_11" failed',)
+    )
     assert d.action is Action.NONE
 
 
 def test_transient_network_failure_is_rerun() -> None:
-    log = job(("Run pip install .", ["pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out."]))
+    log = job(
+        (
+            "Run pip install .",
+            [
+                "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out."
+            ],
+        )
+    )
     d = diagnose(log)
     assert d.action is Action.RERUN and d.transient
 
@@ -270,17 +285,29 @@ def test_lint_and_tests_failing_in_one_step_is_not_auto_fixed() -> None:
 
 
 def test_black_alone_is_fixed() -> None:
-    d = diagnose(job(("Run black --check .", ["would reformat src/app.py", "would reformat src/b.py"])))
+    d = diagnose(
+        job(("Run black --check .", ["would reformat src/app.py", "would reformat src/b.py"]))
+    )
     assert d.action is Action.FIX_PR and [f.spec for f in d.fixes] == ["black"]
     assert d.auto_fixable
 
 
 @pytest.mark.parametrize(
     ("found", "fixable", "action"),
-    [pytest.param(3, 3, Action.FIX_PR, id="all-fixable"), pytest.param(3, 2, Action.ISSUE, id="some-unfixable")],
+    [
+        pytest.param(3, 3, Action.FIX_PR, id="all-fixable"),
+        pytest.param(3, 2, Action.ISSUE, id="some-unfixable"),
+    ],
 )
-def test_ruff_fix_only_when_every_problem_is_fixable(found: int, fixable: int, action: Action) -> None:
-    log = job(("Run ruff check .", [f"Found {found} errors.", f"[*] {fixable} fixable with the `--fix` option."]))
+def test_ruff_fix_only_when_every_problem_is_fixable(
+    found: int, fixable: int, action: Action
+) -> None:
+    log = job(
+        (
+            "Run ruff check .",
+            [f"Found {found} errors.", f"[*] {fixable} fixable with the `--fix` option."],
+        )
+    )
     assert diagnose(log).action is action
 
 
@@ -307,12 +334,18 @@ def test_successful_log_has_nothing_to_do() -> None:
 
 
 def test_raw_pasted_text_without_framing() -> None:
-    d = diagnose("Collecting x\nE   ModuleNotFoundError: No module named 'requests'\nError: Process completed with exit code 1.\n")
+    d = diagnose(
+        "Collecting x\nE   ModuleNotFoundError: No module named 'requests'\nError: Process completed with exit code 1.\n"
+    )
     assert d.action is Action.FIX_PR and d.failing_step == "Set up job"
 
 
 def test_evidence_has_context_across_chunk_boundaries() -> None:
-    body = [f"filler {n}" for n in range(400)] + ["FAILED tests/t.py::test_z"] + [f"after {n}" for n in range(5)]
+    body = (
+        [f"filler {n}" for n in range(400)]
+        + ["FAILED tests/t.py::test_z"]
+        + [f"after {n}" for n in range(5)]
+    )
     log = job(("Run pytest", body)).encode()
     d = analyze_job([log], "job.log", RULESET, AnalysisContext(limits=Limits(chunk_size=4096)))
     texts = [line.text for line in d.evidence]
@@ -334,7 +367,12 @@ def test_evidence_and_findings_are_redacted() -> None:
 class TestFingerprint:
     def test_stable_across_runs(self) -> None:
         a = diagnose(job(("Run pytest", ["E   ModuleNotFoundError: No module named 'yaml'"])))
-        b = diagnose(job(("Run pytest", ["E   ModuleNotFoundError: No module named 'yaml'"]), ts="2025-01-01T00:00:00.0000000Z "))
+        b = diagnose(
+            job(
+                ("Run pytest", ["E   ModuleNotFoundError: No module named 'yaml'"]),
+                ts="2025-01-01T00:00:00.0000000Z ",
+            )
+        )
         assert a.fingerprint == b.fingerprint and len(a.fingerprint) == 16
 
     def test_differs_by_what_failed(self) -> None:
@@ -348,7 +386,21 @@ class TestFingerprint:
         assert a.fingerprint == b.fingerprint
 
     def test_unknown_failures_ignore_run_noise(self) -> None:
-        a = diagnose(job(("Run ./x", ["worker 0x7f3a9c1d2e crashed at 10:15:02 after 31.2s in /tmp/tmpa8f3k/x"])))
-        b = diagnose(job(("Run ./x", ["worker 0x11aa22bb33 crashed at 11:00:59 after 2.0s in /tmp/tmpzzzz/x"])))
+        a = diagnose(
+            job(
+                (
+                    "Run ./x",
+                    ["worker 0x7f3a9c1d2e crashed at 10:15:02 after 31.2s in /tmp/tmpa8f3k/x"],
+                )
+            )
+        )
+        b = diagnose(
+            job(
+                (
+                    "Run ./x",
+                    ["worker 0x11aa22bb33 crashed at 11:00:59 after 2.0s in /tmp/tmpzzzz/x"],
+                )
+            )
+        )
         assert a.category is Category.UNKNOWN
         assert a.fingerprint == b.fingerprint

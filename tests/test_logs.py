@@ -64,7 +64,10 @@ def test_progress_redraws_resolve_to_the_last_segment(line: bytes, shown: bytes)
 
 def test_timestamp_stripped_for_display() -> None:
     assert strip_timestamp("2024-03-12T10:15:02.1234567Z hello") == "hello"
-    assert strip_timestamp("hello 2024-03-12T10:15:02.1234567Z") == "hello 2024-03-12T10:15:02.1234567Z"
+    assert (
+        strip_timestamp("hello 2024-03-12T10:15:02.1234567Z")
+        == "hello 2024-03-12T10:15:02.1234567Z"
+    )
 
 
 def test_long_lines_are_cut_and_marked() -> None:
@@ -121,7 +124,7 @@ def test_over_budget_logs_keep_the_tail_with_exact_line_numbers_t40() -> None:
 
 def test_memory_stays_flat_on_a_300mb_stream_t40() -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    block = (b"2024-03-12T10:15:02.1234567Z Collecting thing==1.0 (from -r req.txt)\n" * 16000)
+    block = b"2024-03-12T10:15:02.1234567Z Collecting thing==1.0 (from -r req.txt)\n" * 16000
     chunker = LineChunker()
     total = 0
     for chunk in chunker.feed_all(block for _ in range(300 * (1 << 20) // len(block))):

@@ -31,22 +31,40 @@ def rule(**fields: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        pytest.param({"patterns": ["(a)\\1"]}, "'my-rule'.*patterns\\[0\\].*RE2", id="backreference-t15"),
-        pytest.param({"patterns": ["(?<=x)y"]}, "patterns\\[0\\].*look-around", id="lookbehind-t15"),
+        pytest.param(
+            {"patterns": ["(a)\\1"]}, "'my-rule'.*patterns\\[0\\].*RE2", id="backreference-t15"
+        ),
+        pytest.param(
+            {"patterns": ["(?<=x)y"]}, "patterns\\[0\\].*look-around", id="lookbehind-t15"
+        ),
         pytest.param({"patterns": ["ok", "(unbalanced"]}, "patterns\\[1\\]", id="unbalanced-t15"),
         pytest.param({"unless": ["(?=x)"]}, "unless\\[0\\]", id="lookahead-in-unless-t15"),
         pytest.param({"patterns": ["x*"]}, "matches an empty line", id="matches-everything"),
         pytest.param({"patterns": []}, "at least one pattern", id="no-patterns"),
-        pytest.param({"category": "networking"}, "category.*did you mean 'network_error'", id="bad-category"),
+        pytest.param(
+            {"category": "networking"}, "category.*did you mean 'network_error'", id="bad-category"
+        ),
         pytest.param({"severity": "urgent"}, "severity", id="bad-severity"),
-        pytest.param({"titel": "x"}, "unknown field 'titel'.*did you mean 'title'", id="unknown-field"),
-        pytest.param({"explanation": None}, "missing required field 'explanation'", id="missing-field"),
+        pytest.param(
+            {"titel": "x"}, "unknown field 'titel'.*did you mean 'title'", id="unknown-field"
+        ),
+        pytest.param(
+            {"explanation": None}, "missing required field 'explanation'", id="missing-field"
+        ),
         pytest.param({"priority": 101}, "priority", id="priority-range"),
         pytest.param({"confidence": 2}, "confidence", id="confidence-range"),
         pytest.param({"transient": "yes"}, "transient.*true or false", id="transient-type"),
         pytest.param({"fix": "autopep8"}, "fix.fixer.*not one of", id="unknown-fixer"),
-        pytest.param({"fix": {"fixer": "add-requirement"}}, "needs 'module'", id="add-requirement-without-module"),
-        pytest.param({"title": "Mirror {code}"}, "title.*'\\{code\\}' names no capture group", id="title-placeholder"),
+        pytest.param(
+            {"fix": {"fixer": "add-requirement"}},
+            "needs 'module'",
+            id="add-requirement-without-module",
+        ),
+        pytest.param(
+            {"title": "Mirror {code}"},
+            "title.*'\\{code\\}' names no capture group",
+            id="title-placeholder",
+        ),
         pytest.param({"id": "Bad Id"}, "rule id", id="bad-id"),
     ],
 )
@@ -92,12 +110,24 @@ def test_user_rules_add_override_disable() -> None:
 @pytest.mark.parametrize(
     ("user", "message"),
     [
-        pytest.param({"add": [rule(id=builtin_rules()[0].id)]}, "already exists; use rules.override", id="add-existing"),
-        pytest.param({"override": [{"id": "no-such-rule"}]}, "no built-in rule 'no-such-rule'", id="override-unknown"),
+        pytest.param(
+            {"add": [rule(id=builtin_rules()[0].id)]},
+            "already exists; use rules.override",
+            id="add-existing",
+        ),
+        pytest.param(
+            {"override": [{"id": "no-such-rule"}]},
+            "no built-in rule 'no-such-rule'",
+            id="override-unknown",
+        ),
         pytest.param({"disable": ["no-such-rule"]}, "no rule 'no-such-rule'", id="disable-unknown"),
         pytest.param({"remove": []}, "rules.remove is not a key", id="unknown-section"),
         pytest.param({"add": {"id": "x"}}, "rules.add must be a list", id="add-not-list"),
-        pytest.param({"override": [{"id": builtin_rules()[0].id, "patterns": ["(a)\\1"]}]}, "RE2", id="override-bad-pattern"),
+        pytest.param(
+            {"override": [{"id": builtin_rules()[0].id, "patterns": ["(a)\\1"]}]},
+            "RE2",
+            id="override-bad-pattern",
+        ),
     ],
 )
 def test_user_rule_errors(user: dict[str, Any], message: str) -> None:

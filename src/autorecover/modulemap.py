@@ -34,7 +34,7 @@ class Resolution:
 @functools.cache
 def builtin_map() -> dict[str, str]:
     text = resources.files("autorecover").joinpath("data/module_map.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=_Loader) or {}
+    data = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - _Loader is a safe loader
     return {str(k): str(v) for k, v in data.items() if v}
 
 

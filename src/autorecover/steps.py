@@ -94,13 +94,12 @@ class StepTracker:
     def failing_step(self) -> Step | None:
         """The step holding a non-zero exit code, else a cancellation/timeout, else the
         last error; None when the log shows no failure at all."""
-        for predicate in (
-            lambda s: bool(s.exit_code) or s.timed_out,
-            lambda s: s.cancelled,
-        ):
-            for step in self.steps:
-                if predicate(step):
-                    return step
+        for step in self.steps:
+            if step.exit_code or step.timed_out:
+                return step
+        for step in self.steps:
+            if step.cancelled:
+                return step
         with_errors = [s for s in self.steps if s.errors]
         if with_errors:
             return max(with_errors, key=lambda s: s.last_error_line)

@@ -91,12 +91,10 @@ class Matcher:
         over = 0
         for index in self.candidates(data):
             regex = self.entries[index].regex
-            count = 0
-            for match in regex.finditer(data):
+            for count, match in enumerate(regex.finditer(data)):
                 if count == MAX_HITS_PER_PATTERN:
                     over += 1
                     break
-                count += 1
                 groups = tuple(
                     (_name(name), value.decode("utf-8", "replace"))
                     for name, value in match.groupdict().items()
