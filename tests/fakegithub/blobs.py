@@ -66,6 +66,10 @@ class BlobHost:
     def url(self) -> str:
         return self._server.url
 
+    @property
+    def busy_seconds(self) -> float:
+        return self._server.busy.seconds
+
     def start(self) -> None:
         self._server.start()
 

@@ -138,6 +138,11 @@ class FakeGitHub(ScenarioMixin):
         return self._api.url
 
     @property
+    def busy_seconds(self) -> float:
+        """Time the fake spent answering (both servers), for benchmarks."""
+        return self._api.busy.seconds + self.blobs.busy_seconds
+
+    @property
     def blob_url(self) -> str:
         return self.blobs.url
 

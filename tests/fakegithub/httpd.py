@@ -8,6 +8,7 @@ chunked when they are iterables (log streams of unknown, possibly huge, size).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,7 @@ App = Callable[[RawRequest], RawResponse]
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     app: App  # set on the per-server subclass
+    busy: BusyTime
 
     def version_string(self) -> str:
         return "GitHub.com"
@@ -66,7 +68,9 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=self._read_body(),
         )
+        started = time.perf_counter()
         response = type(self).app(request)
+        type(self).busy.add(time.perf_counter() - started)
         try:
             self._send(response)
         except (BrokenPipeError, ConnectionResetError):
@@ -98,11 +102,25 @@ class _ThreadingServer(ThreadingHTTPServer):
     request_queue_size = 128
 
 
+class BusyTime:
+    """Seconds the fake spent producing answers (not streaming them), so benchmarks can
+    report the bot's own wall time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.seconds = 0.0
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self.seconds += seconds
+
+
 class Server:
     """A ThreadingHTTPServer on 127.0.0.1:<ephemeral> running in a daemon thread."""
 
     def __init__(self, app: App, name: str) -> None:
-        handler = type(f"{name}Handler", (_Handler,), {"app": staticmethod(app)})
+        self.busy = BusyTime()
+        handler = type(f"{name}Handler", (_Handler,), {"app": staticmethod(app), "busy": self.busy})
         self._httpd = _ThreadingServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True  # a parked (blocked) request must not delay shutdown
         # A short poll interval keeps shutdown (every fixture teardown) fast.
