@@ -53,29 +53,59 @@ class AnalysisContext:
     redact: Callable[[str], str] = field(default=str)  # the identity: tests pass their own
 
 
+class JobAnalysis:
+    """One job's analysis in two phases, so a caller can decide after reading the log
+    whether the job's annotations are worth a request (a job timeout or a lost runner is
+    only visible there; most failures explain themselves in the log)."""
+
+    def __init__(self, ruleset: RuleSet, context: AnalysisContext | None = None) -> None:
+        self.ruleset = ruleset
+        self.context = context or AnalysisContext()
+        self.scan = LogScan(ruleset.matcher(STRUCTURE_PATTERNS))
+        self.chunker = LineChunker(self.context.limits)
+
+    def feed(self, blocks: Iterable[bytes]) -> None:
+        for chunk in self.chunker.feed_all(blocks):
+            self.scan.chunk(chunk.data, chunk.first_line, chunk.n_lines)
+        self.scan.tracker.close(self.scan.last_line)
+
+    def explained(self) -> bool:
+        """True when the log shows a failure and a significant rule explains its step."""
+        tracker = self.scan.tracker
+        failing = tracker.failing_step()
+        if not (tracker.exit_code or tracker.errors) or failing is None or failing.cancelled:
+            return False
+        return any(
+            record.rule.significant and record.step is failing for record in self.scan.records
+        )
+
+    def annotate(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.scan.annotation(text)
+
+    def diagnosis(self, source: str) -> Diagnosis:
+        stats = LogStats(
+            lines=max(self.scan.last_line, 0),
+            bytes_read=self.chunker.stats.bytes_read,
+            bytes_skipped=self.chunker.stats.bytes_skipped,
+            lines_cut=self.chunker.stats.lines_cut,
+            findings_dropped=self.scan.dropped,
+        )
+        return _diagnose(self.scan, self.ruleset, self.context, source, stats)
+
+
 def analyze_job(
     blocks: Iterable[bytes],
     source: str,
     ruleset: RuleSet,
     context: AnalysisContext | None = None,
 ) -> Diagnosis:
-    """Diagnose one job's log, given as undecoded byte blocks of any size."""
-    context = context or AnalysisContext()
-    scan = LogScan(ruleset.matcher(STRUCTURE_PATTERNS))
-    chunker = LineChunker(context.limits)
-    for chunk in chunker.feed_all(blocks):
-        scan.chunk(chunk.data, chunk.first_line, chunk.n_lines)
-    scan.tracker.close(scan.last_line)
-    for text in context.annotations:
-        scan.annotation(text)
-    stats = LogStats(
-        lines=max(scan.last_line, 0),
-        bytes_read=chunker.stats.bytes_read,
-        bytes_skipped=chunker.stats.bytes_skipped,
-        lines_cut=chunker.stats.lines_cut,
-        findings_dropped=scan.dropped,
-    )
-    return _diagnose(scan, ruleset, context, source, stats)
+    """Diagnose one job's log, given as undecoded byte blocks of any size, with the
+    annotations in `context`."""
+    analysis = JobAnalysis(ruleset, context)
+    analysis.feed(blocks)
+    analysis.annotate(analysis.context.annotations)
+    return analysis.diagnosis(source)
 
 
 def analyze_text(

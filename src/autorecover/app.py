@@ -11,6 +11,7 @@ missing permission), 3 for bugs.
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import json
 import os
@@ -24,18 +25,23 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from autorecover import actions_io
-from autorecover.analyze import AnalysisContext, analyze_job
+from autorecover import ledger as ledgerlib
+from autorecover import mdsafe
+from autorecover.analyze import AnalysisContext, JobAnalysis
 from autorecover.config import DEFAULT_PATH, Settings, load_settings_text
 from autorecover.errors import EXIT_BUG, EXIT_OK, EXIT_USER_ERROR, UserError
 from autorecover.event import WorkflowRun, parse_event, skip_reason
-from autorecover.github import ApiSettings, GitHub
+from autorecover.execute import Executor
+from autorecover.github import ApiSettings, GitHub, GitHubError
 from autorecover.logsources import sniff
 from autorecover.models import Action, Category, Diagnosis
-from autorecover.plan import JobResult, Plan, Policy, make_plan
+from autorecover.plan import JobResult, Policy, make_plan
 from autorecover.redact import Redactor
 from autorecover.render import Renderer
 from autorecover.report import Outcome, RunReport, file_annotations
+from autorecover.rerunning import Backoff
 
+TEMPLATE_NAMES = ("issue_body.md.j2", "comment.md.j2", "pr_body.md.j2", "summary.md.j2")
 ANALYSED_CONCLUSIONS = frozenset({"failure", "timed_out", "cancelled", "startup_failure"})
 TIMEOUT_ANNOTATION = "has exceeded the maximum execution time"
 
@@ -114,6 +120,8 @@ class Recovery:
     settings: Settings = field(default_factory=Settings)
     redactor: Redactor = field(default_factory=Redactor)
     report: RunReport = field(default_factory=lambda: RunReport(None, "failed", False))
+    user_templates: dict[str, str] = field(default_factory=dict)
+    _renderer: Renderer | None = None
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -143,15 +151,31 @@ class Recovery:
         text = self.client.get_text_file(self.inputs.config_path, self.run.default_branch)
         if text is not None:
             self.settings = load_settings_text(text, self.inputs.config_path)
-            if not self.settings.enabled:
-                self._skip(f"disabled by `enabled: false` in {self.inputs.config_path}")
+            reason = settings_skip_reason(self.run, self.settings, self.inputs.config_path)
+            if reason:
+                self._skip(reason)
+            elif self.settings.templates.directory:
+                self.user_templates = self._load_templates(self.settings.templates.directory)
+
+    def _load_templates(self, directory: str) -> dict[str, str]:
+        """The repository's own templates, from the default branch only (S7, T14)."""
+        assert self.client is not None and self.run is not None
+        found: dict[str, str] = {}
+        for name in TEMPLATE_NAMES:
+            text = self.client.get_text_file(
+                f"{directory.strip('/')}/{name}", self.run.default_branch
+            )
+            if text is not None:
+                found[name] = text
+        if not found:
+            self.report.notes.append(
+                f"no templates found in {directory} on {self.run.default_branch}; "
+                "using the built-in ones"
+            )
+        return found
 
     def analyse(self) -> None:
         assert self.client is not None and self.run is not None and self.inputs is not None
-        current = self.client.get_run(self.run.id)
-        if int(current.get("run_attempt") or self.run.attempt) > self.run.attempt:
-            self._skip(f"attempt {self.run.attempt} was already rerun; the newer attempt is judged")
-            return
         jobs = [
             job
             for job in self.client.list_jobs(self.run.id, self.run.attempt)
@@ -172,18 +196,15 @@ class Recovery:
 
     def _analyse_job(self, job: dict[str, Any], ruleset: Any) -> JobResult:
         assert self.client is not None and self.run is not None and self.inputs is not None
-        check_run = str(job.get("check_run_url") or "").rstrip("/").rsplit("/", 1)[-1]
-        annotations = (
-            [str(a.get("message") or "") for a in self.client.annotations(int(check_run))]
-            if check_run.isdigit()
-            else []
-        )
-        context = AnalysisContext(
-            annotations=tuple(annotations),
-            repository=self.run.repository,
-            min_confidence=self._min_confidence(),
-            module_overrides=dict(self.settings.requirements.mapping),
-            redact=lambda text: self.redactor.redact(text).text,
+        name = str(job.get("name"))
+        analysis = JobAnalysis(
+            ruleset,
+            AnalysisContext(
+                repository=self.run.repository,
+                min_confidence=self._min_confidence(),
+                module_overrides=dict(self.settings.requirements.mapping),
+                redact=lambda text: self.redactor.redact(text).text,
+            ),
         )
         download = self.client.job_log(int(job["id"]))
         blocks = download.blocks()
@@ -193,17 +214,24 @@ class Recovery:
             # A log must be text; junk served as one is reported, not analysed (T44).
             blocks.close()
             download.status, download.detail = "binary", f"the log is {kind} data, not text"
-            first = b""
-        analysed = analyze_job(
-            itertools.chain([first], blocks), str(job.get("name")), ruleset, context
-        )
-        diagnosis: Diagnosis | None = analysed
-        if download.status != "ok" and not any(f.line == 0 for f in analysed.findings):
+        else:
+            analysis.feed(itertools.chain([first], blocks))
+        # Annotations cost a request per job: fetched when the log does not explain the
+        # failure itself (a job timeout, a lost runner and a cancel are only there).
+        annotated = False
+        check_run = str(job.get("check_run_url") or "").rstrip("/").rsplit("/", 1)[-1]
+        if check_run.isdigit() and (job.get("conclusion") != "failure" or not analysis.explained()):
+            found = self.client.annotations(int(check_run))
+            messages = [str(a.get("message") or "") for a in found]
+            analysis.annotate(messages)
+            annotated = any(messages)
+        diagnosis: Diagnosis | None = analysis.diagnosis(name)
+        if download.status != "ok" and not annotated:
             # Logs expired, missing or junk, and nothing in the annotations either (T29).
             diagnosis = None
         return JobResult(
             int(job["id"]),
-            str(job.get("name")),
+            name,
             str(job.get("html_url") or ""),
             str(job.get("conclusion")),
             diagnosis,
@@ -216,10 +244,10 @@ class Recovery:
         configured = self.settings.min_confidence
         return self.inputs.min_confidence if configured is None else configured
 
-    def decide(self) -> Plan:
-        assert self.run is not None and self.inputs is not None
+    def policy(self) -> Policy:
+        assert self.inputs is not None
         rerun = self.settings.rerun
-        policy = Policy(
+        return Policy(
             min_confidence=self._min_confidence(),
             max_reruns=min(self.inputs.max_reruns, rerun.max),
             allow_fork_reruns=rerun.allow_forks,
@@ -229,23 +257,94 @@ class Recovery:
             severity=dict(self.settings.severity),
             enabled_fixers=frozenset(self.settings.fixers.enable),
         )
-        plan = make_plan(self.report.jobs, self.run, policy)
+
+    def executor(self) -> Executor:
+        assert self.client is not None and self.run is not None and self.inputs is not None
+        return Executor(
+            client=self.client,
+            run=self.run,
+            settings=self.settings,
+            renderer=self.renderer,
+            redactor=self.redactor,
+            backoff=self._backoff(),
+            sleep=self.sleep,
+        )
+
+    def _backoff(self) -> Backoff:
+        """The config file wins over the workflow inputs where it sets a value."""
+        assert self.inputs is not None
+        rerun = self.settings.rerun
+        chosen = rerun.model_fields_set
+        return Backoff(
+            rerun.backoff_seconds if "backoff_seconds" in chosen else self.inputs.backoff_seconds,
+            (
+                rerun.backoff_max_seconds
+                if "backoff_max_seconds" in chosen
+                else self.inputs.backoff_max_seconds
+            ),
+        )
+
+    def recover(self) -> None:
+        """Decide and act. The ledger is read first (the circuit breaker needs it, and it
+        recognises a redelivered event); a fork's run never writes it."""
+        assert self.run is not None and self.inputs is not None
+        executor = self.executor()
+        history = {}
+        if self.run.trusted:
+            history = ledgerlib.history(executor.load_ledger())
+        plan = make_plan(self.report.jobs, self.run, self.policy(), history)
         self.report.plan = plan
         self.report.outcomes = [Outcome(decision) for decision in plan.decisions]
-        return plan
-
-    def execute(self, plan: Plan) -> None:
-        """Carry out the plan. Nothing is written in a dry run; until an executor for a
-        decision exists, it stays `proposed` and the summary shows what would be done."""
-        assert self.inputs is not None
-        for outcome in self.report.outcomes:
-            if outcome.decision.action is Action.NONE:
-                outcome.status = "skipped"
-            elif self.inputs.dry_run:
+        if self.inputs.dry_run:
+            for outcome in self.report.outcomes:
+                outcome.status = "skipped" if outcome.decision.action is Action.NONE else "proposed"
                 outcome.detail = "dry run: not carried out"
-        self.report.result = "analysed"
+            self.report.result = "analysed"
+            return
+        if self.run.trusted and executor.already_handled():
+            self._skip(
+                f"run {executor.run_key} was already handled (the event was delivered again)"
+            )
+            return
+        self.report.outcomes = executor.execute(plan, self.report.jobs)
+        self.report.notes.extend(executor.notes)
+        if self.run.trusted:
+            executor.record_failure_after_rerun()
+            try:
+                executor.finish()
+            except GitHubError as exc:
+                self.report.notes.append(f"the ledger or dashboard was not updated: {exc}")
+        self.report.result = _result(self.report.outcomes)
+
+    def bookkeep(self) -> None:
+        """A successful attempt after a rerun: record whether autorecover's rerun cured it."""
+        assert self.run is not None
+        if not self.run.trusted:
+            self._skip("the run succeeded; runs from forks are not recorded")
+            return
+        executor = self.executor()
+        executor.load_ledger()
+        executor.record_success()
+        if not executor.updates:
+            self._skip("the run succeeded after a rerun autorecover did not request")
+            return
+        if self.inputs is not None and self.inputs.dry_run:
+            self._skip("the run succeeded after autorecover's rerun (dry run: not recorded)")
+            return
+        executor.finish()
+        self.report.result = "recorded"
+        self.report.notes.append(
+            f"attempt {self.run.attempt} succeeded after autorecover's rerun: "
+            "recorded as a recovery"
+        )
 
     # -- reporting -------------------------------------------------------------------------
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(self.user_templates)
+        return self._renderer
 
     def _skip(self, reason: str) -> bool:
         self.report.result = "skipped"
@@ -278,7 +377,10 @@ class Recovery:
         decision_of = {job: outcome for outcome in data["outcomes"] for job in outcome["jobs"]}
         context = {"data": data, "decision_of": decision_of}
         try:
-            return Renderer().render("summary.md.j2", context)
+            rendered = self.renderer.render_with_fallback("summary.md.j2", context)
+            if rendered.error is not None:
+                return rendered.text + f"\n> {mdsafe.neutralize(str(rendered.error))}\n"
+            return rendered.text
         except Exception as exc:  # noqa: BLE001 - a bug in our template must not lose the report
             return (
                 f"## autorecover: {self.report.result}\n\nThe summary template failed "
@@ -298,6 +400,28 @@ class Recovery:
             lines.append(f"job {job.name}: {verdict}")
         # Job names and reasons can carry fork-controlled text: fence it (T07).
         actions_io.print_untrusted("\n".join(lines), self.stdout)
+
+
+def settings_skip_reason(run: WorkflowRun, settings: Settings, path: str) -> str | None:
+    if not settings.enabled:
+        return f"disabled by `enabled: false` in {path}"
+    if settings.workflows and run.name not in settings.workflows:
+        return f"workflow '{run.name}' is not in `workflows:` of {path}"
+    branch = run.head_branch or ""
+    if settings.branches and not any(fnmatch.fnmatchcase(branch, p) for p in settings.branches):
+        return f"branch '{branch}' matches none of `branches:` in {path}"
+    return None
+
+
+def _result(outcomes: list[Outcome]) -> str:
+    """The `result` output: the most consequential thing done."""
+    done = {str(o.decision.action) for o in outcomes if o.status == "done"}
+    for action, result in (("fix_pr", "fixed"), ("rerun", "rerun"), ("issue", "reported")):
+        if action in done:
+            return result
+    if any(o.status == "failed" for o in outcomes):
+        return "failed"
+    return "analysed"
 
 
 def _default_report(environ: Mapping[str, str]) -> Path:
@@ -331,10 +455,15 @@ def run_action(
     try:
         if recovery.load():
             recovery.connect()
-            if recovery.report.result != "skipped":
+            run = recovery.run
+            if recovery.report.result == "skipped" or run is None:
+                pass
+            elif run.conclusion == "success":
+                recovery.bookkeep()
+            else:
                 recovery.analyse()
-            if recovery.report.result != "skipped":
-                recovery.execute(recovery.decide())
+                if recovery.report.result != "skipped":
+                    recovery.recover()
     except UserError as exc:
         code = EXIT_USER_ERROR
         message = recovery.redactor.redact(str(exc)).text

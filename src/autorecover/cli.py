@@ -120,6 +120,62 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return rules_command(args, ruleset, context)
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from autorecover import ledger as ledgerlib
+    from autorecover.stats import compute, ledger_from_reports, render_text
+
+    if args.ledger:
+        path = Path(args.ledger)
+        if not path.is_file():
+            raise UserError(f"{path}: no such ledger file")
+        data = ledgerlib.loads(path.read_text(encoding="utf-8"))
+    elif args.report_dir:
+        directory = Path(args.report_dir)
+        if not directory.is_dir():
+            raise UserError(f"{directory}: not a directory of autorecover JSON reports")
+        reports = []
+        for report in sorted(directory.rglob("*.json")):
+            try:
+                loaded = json.loads(report.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise UserError(f"{report}: not a JSON report ({exc})") from None
+            if isinstance(loaded, dict) and "run" in loaded and "jobs" in loaded:
+                reports.append(loaded)
+        if not reports:
+            raise UserError(f"{directory}: holds no autorecover JSON reports")
+        data = ledger_from_reports(reports)
+    else:
+        raise UserError(
+            "give --report-dir DIR (JSON reports of the action) or --ledger FILE "
+            "(ledger.json from the autorecover/state branch)"
+        )
+    stats = compute(data)
+    if args.format == "json":
+        json.dump(stats, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(stats))
+    return EXIT_OK
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    from autorecover.config import load_settings_text
+    from autorecover.rules import builtin_rules
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise UserError(f"{path}: config file not found")
+    settings = load_settings_text(path.read_text(encoding="utf-8"), str(path))
+    rules = settings.ruleset.rules
+    own = sum(1 for rule in rules if not rule.origin.startswith("builtin"))
+    disabled = len(builtin_rules()) - (len(rules) - own)
+    sys.stdout.write(
+        f"{path}: valid. {len(rules)} rules active ({own} from this file, {disabled} built-in "
+        f"disabled); autorecover is {'enabled' if settings.enabled else 'disabled'}.\n"
+    )
+    return EXIT_OK
+
+
 def cmd_action(args: argparse.Namespace) -> int:
     from autorecover.app import run_action
 
@@ -176,6 +232,19 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=("text", "json"), default="text")
         sub.add_argument("--config", metavar="PATH", help="a .github/autorecover.yml to apply")
     rules.set_defaults(handler=cmd_rules)
+
+    stats = commands.add_parser("stats", help="recovery statistics (as on the dashboard)")
+    source = stats.add_mutually_exclusive_group()
+    source.add_argument("--report-dir", metavar="DIR", help="JSON reports written by the action")
+    source.add_argument("--ledger", metavar="FILE", help="ledger.json from autorecover/state")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.set_defaults(handler=cmd_stats)
+
+    config = commands.add_parser("config", help="check a .github/autorecover.yml")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    check = config_sub.add_parser("check", help="validate a config file")
+    check.add_argument("path", metavar="PATH")
+    config.set_defaults(handler=cmd_config_check)
 
     action = commands.add_parser(
         "action", help="run as the GitHub Action (reads the runner's environment)"

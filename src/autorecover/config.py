@@ -27,10 +27,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _f(default: Any = None, description: str = "", **kwargs: Any) -> Any:
+    """A field with the description docs/reference.md shows for it."""
+    if callable(default):
+        return Field(default_factory=default, description=description, **kwargs)
+    return Field(default=default, description=description, **kwargs)
+
+
 class RulesConfig(_Strict):
-    add: list[dict[str, Any]] = Field(default_factory=list)
-    override: list[dict[str, Any]] = Field(default_factory=list)
-    disable: list[str] = Field(default_factory=list)
+    add: list[dict[str, Any]] = _f(list, "New rules (every field, see docs/writing-rules.md).")
+    override: list[dict[str, Any]] = _f(
+        list, "Changes to built-in rules: `id` plus the fields to change."
+    )
+    disable: list[str] = _f(list, "Ids of built-in rules to turn off.")
 
 
 FixerName = Literal["black", "isort", "ruff-format", "ruff-fix", "add-requirement"]
@@ -38,62 +47,105 @@ ALL_FIXERS: tuple[FixerName, ...] = ("black", "isort", "ruff-format", "ruff-fix"
 
 
 class FixersConfig(_Strict):
-    enable: list[FixerName] = Field(default_factory=lambda: list(ALL_FIXERS))
-    # Tool versions to use instead of what the repository pins, e.g. {black: "24.10.0"}.
-    versions: dict[Literal["black", "isort", "ruff"], str] = Field(default_factory=dict)
+    enable: list[FixerName] = _f(
+        lambda: list(ALL_FIXERS), "Fixers autorecover may use for fix pull requests."
+    )
+    versions: dict[Literal["black", "isort", "ruff"], str] = _f(
+        dict,
+        "Tool versions to run instead of the ones the repository pins, e.g. `{black: 24.10.0}`.",
+    )
 
 
 class RequirementsConfig(_Strict):
-    # Import name -> distribution, added to (and overriding) the built-in table.
-    mapping: dict[str, str] = Field(default_factory=dict)
+    mapping: dict[str, str] = _f(
+        dict,
+        "Import name -> PyPI distribution, added to and overriding the built-in table "
+        "(only mapped modules are ever added as requirements).",
+    )
 
 
 class CircuitBreakerConfig(_Strict):
-    min_attempts: int = Field(default=3, ge=1, le=100)
-    min_success_rate: float = Field(default=1 / 3, ge=0, le=1)
+    min_attempts: int = _f(
+        3, "Reruns of a failure before its success rate is judged.", ge=1, le=100
+    )
+    min_success_rate: float = _f(
+        1 / 3, "Below this share of recovered reruns, a failure is no longer rerun.", ge=0, le=1
+    )
 
 
 class RerunConfig(_Strict):
-    max: int = Field(default=2, ge=0, le=10)
-    backoff_seconds: float = Field(default=30, ge=0, le=3600)
-    backoff_max_seconds: float = Field(default=300, ge=0, le=3600)
-    allow_forks: bool = False
-    circuit_breaker: CircuitBreakerConfig = Field(default_factory=CircuitBreakerConfig)
+    max: int = _f(
+        2,
+        "Highest attempt number that is still rerun (with input max-reruns: the smaller).",
+        ge=0,
+        le=10,
+    )
+    backoff_seconds: float = _f(
+        30, "Base wait before a rerun (overrides input rerun-backoff-seconds).", ge=0, le=3600
+    )
+    backoff_max_seconds: float = _f(
+        300, "Cap of the wait before a rerun (overrides the input).", ge=0, le=3600
+    )
+    allow_forks: bool = _f(False, "Rerun transient failures of runs from forks too.")
+    circuit_breaker: CircuitBreakerConfig = _f(CircuitBreakerConfig, "")
 
 
 class IssuesConfig(_Strict):
-    labels: list[str] = Field(default_factory=lambda: ["autorecover"])
-    assignees: list[str] = Field(default_factory=list)
-    cooldown_days: float = Field(default=7, ge=0, le=365)
+    labels: list[str] = _f(
+        lambda: ["autorecover"],
+        "Labels of every issue (the first one is how autorecover finds its issues).",
+    )
+    assignees: list[str] = _f(list, "Logins assigned to new issues.")
+    cooldown_days: float = _f(
+        7,
+        "Days after a person closed an issue during which it is not reopened or recreated.",
+        ge=0,
+        le=365,
+    )
 
 
 class PullRequestsConfig(_Strict):
-    labels: list[str] = Field(default_factory=lambda: ["autorecover"])
-    review_label: str = "autorecover: review"
-    draft: bool = False
-    max_open: int = Field(default=5, ge=0, le=100)
-    cooldown_days: float = Field(default=7, ge=0, le=365)
+    labels: list[str] = _f(lambda: ["autorecover"], "Labels of every fix pull request.")
+    review_label: str = _f("autorecover: review", "Added to fix pull requests of medium severity.")
+    draft: bool = _f(False, "Open fix pull requests as drafts.")
+    max_open: int = _f(5, "At most this many open fix pull requests at once.", ge=0, le=100)
+    cooldown_days: float = _f(
+        7,
+        "Days after a person closed a fix pull request during which it is not reopened.",
+        ge=0,
+        le=365,
+    )
 
 
 class TemplatesConfig(_Strict):
-    # A directory on the default branch holding pr_body.md.j2, issue_body.md.j2, ...
-    directory: str | None = None
+    directory: str | None = _f(
+        None,
+        "A directory on the default branch with your own pr_body.md.j2, issue_body.md.j2, "
+        "comment.md.j2 or summary.md.j2.",
+    )
 
 
 class Settings(_Strict):
-    enabled: bool = True
-    workflows: list[str] = Field(default_factory=list)
-    branches: list[str] = Field(default_factory=list)
-    min_confidence: float | None = Field(default=None, ge=0, le=1)
-    actions: dict[Category, ActionName] = Field(default_factory=dict)
-    severity: dict[Category, Severity] = Field(default_factory=dict)
-    rules: RulesConfig = Field(default_factory=RulesConfig)
-    fixers: FixersConfig = Field(default_factory=FixersConfig)
-    requirements: RequirementsConfig = Field(default_factory=RequirementsConfig)
-    rerun: RerunConfig = Field(default_factory=RerunConfig)
-    issues: IssuesConfig = Field(default_factory=IssuesConfig)
-    pull_requests: PullRequestsConfig = Field(default_factory=PullRequestsConfig)
-    templates: TemplatesConfig = Field(default_factory=TemplatesConfig)
+    enabled: bool = _f(True, "`false` turns autorecover off.")
+    workflows: list[str] = _f(list, "Only act on runs of these workflow names (empty: all).")
+    branches: list[str] = _f(
+        list, "Only act on runs of branches matching these glob patterns (empty: all)."
+    )
+    min_confidence: float | None = _f(None, "Overrides the input min-confidence.", ge=0, le=1)
+    actions: dict[Category, ActionName] = _f(
+        dict,
+        "Per category, the action instead of the default matrix, e.g. `{network_error: issue}`.",
+    )
+    severity: dict[Category, Severity] = _f(
+        dict, "Per category, the severity instead of the rule's, e.g. `{linting_error: medium}`."
+    )
+    rules: RulesConfig = _f(RulesConfig, "Your own rules; see docs/writing-rules.md.")
+    fixers: FixersConfig = _f(FixersConfig, "")
+    requirements: RequirementsConfig = _f(RequirementsConfig, "")
+    rerun: RerunConfig = _f(RerunConfig, "")
+    issues: IssuesConfig = _f(IssuesConfig, "")
+    pull_requests: PullRequestsConfig = _f(PullRequestsConfig, "")
+    templates: TemplatesConfig = _f(TemplatesConfig, "")
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 

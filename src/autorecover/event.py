@@ -202,8 +202,10 @@ def skip_reason(run: WorkflowRun) -> str | None:
     """
     if run.action != "completed":
         return f"the run is '{run.action}', not completed; autorecover acts on completed runs"
-    if run.conclusion == "success":
+    if run.conclusion == "success" and run.attempt == 1:
         return "the run succeeded; nothing to recover"
+    if run.conclusion == "success":
+        return None  # an attempt after a rerun: bookkeeping (did our rerun cure it?)
     if run.conclusion not in HANDLED_CONCLUSIONS:
         return f"the run concluded '{run.conclusion}'; nothing to recover"
     if run.head_branch and run.head_branch.startswith(BOT_BRANCH_PREFIX):

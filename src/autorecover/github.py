@@ -112,9 +112,18 @@ def _lower(headers: dict[str, Any]) -> dict[str, str]:
 
 
 def _message(data: Any) -> str:
-    if isinstance(data, dict):
-        return str(data.get("message") or "")
-    return str(data or "")[:200]
+    """GitHub's error message, with the messages of its `errors` list (422 details such as
+    "body is too long" live there)."""
+    if not isinstance(data, dict):
+        return str(data or "")[:200]
+    message = str(data.get("message") or "")
+    details = [
+        str(error.get("message") or error.get("code") or "")
+        for error in data.get("errors") or []
+        if isinstance(error, dict)
+    ]
+    details = [d for d in details if d]
+    return f"{message}: {'; '.join(details)}" if details else message
 
 
 def permission_hint(headers: dict[str, str]) -> str | None:

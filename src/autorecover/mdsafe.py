@@ -274,6 +274,19 @@ def neutralize(text: str, *, multiline: bool = False, removed: Removed | None = 
     return _sub(_LEADING_MARKER, _escape_leading_marker, text)
 
 
+def plain_text(text: str, *, removed: Removed | None = None) -> str:
+    """A one-line value for a plain-text field (an issue or PR title, a commit subject).
+
+    GitHub shows titles as text, so nothing is Markdown-escaped, but mentions, `#N` and
+    `GH-N` references and closing keywords are still defused: titles link references and
+    notification emails render them.
+    """
+    text = clean(html.unescape(text), removed).replace("\n", " ").replace("\t", " ")
+    text = _defuse_closing_keywords(text)
+    text = text.replace("@", "@" + ZWSP).replace("#", "#" + ZWSP)
+    return _defuse_gh_refs(text)
+
+
 def _escape_leading_marker(m: Any) -> str:
     # "- x" -> "\- x", "10. x" -> "10\. x": a backslash before the punctuation that makes it
     # a marker (CommonMark allows escaping any ASCII punctuation).
