@@ -11,6 +11,10 @@ import pytest
 
 from fakegithub import FakeGitHub, neutral_git_env
 
+# Real git in temporary repositories (a bare `origin`, checkouts, hooks that refuse pushes
+# the way GitHub does): tests/gitfixtures.py.
+pytest_plugins = ["gitfixtures"]
+
 
 @pytest.fixture
 def fake_github_factory() -> Iterator[Callable[..., FakeGitHub]]:

@@ -1,0 +1,40 @@
+"""Fixers: one module per kind of fix, behind the `Fixer` protocol, in an explicit registry
+(the shape of pre-commit's `lang_base.py` / `all_languages.py`).
+
+The registry key is `Fix.fixer` as the analyzer proposes it. Adding a fixer means adding a
+module and one line here; nothing is discovered dynamically.
+"""
+
+from __future__ import annotations
+
+from autorecover.fixers.base import (
+    FixContext,
+    Fixer,
+    FixerError,
+    FixResult,
+    Verification,
+)
+from autorecover.fixers.black import BlackFixer
+from autorecover.fixers.isort import IsortFixer
+from autorecover.fixers.requirements import AddRequirementFixer
+from autorecover.fixers.ruff import RuffFixFixer, RuffFormatFixer
+from autorecover.fixers.toolenv import Tool, ToolEnv
+
+REGISTRY: dict[str, Fixer] = {
+    "black": BlackFixer(),
+    "isort": IsortFixer(),
+    "ruff-format": RuffFormatFixer(),
+    "ruff-fix": RuffFixFixer(),
+    "add-requirement": AddRequirementFixer(),
+}
+
+__all__ = [
+    "REGISTRY",
+    "FixContext",
+    "FixResult",
+    "Fixer",
+    "FixerError",
+    "Tool",
+    "ToolEnv",
+    "Verification",
+]

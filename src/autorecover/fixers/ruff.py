@@ -1,0 +1,51 @@
+"""ruff: `ruff format` / `ruff format --check` (ruff-format) and `ruff check --fix` /
+`ruff check` (ruff-fix).
+
+`--force-exclude` applies the configured excludes to files passed explicitly; `--no-cache`
+keeps ruff from writing a cache (a configured `cache-dir` may point anywhere). When the
+configuration is hazardous (an `extend` leaving the repository, a symlinked configuration
+file: security.md A10.8, T06) ruff runs with `--isolated` and the fix result says so.
+`ruff check --fix` only applies safe fixes; what it cannot fix keeps the verification failing,
+so no pull request claims a fix it did not make.
+"""
+
+from __future__ import annotations
+
+from autorecover.fixers.base import FixContext
+from autorecover.fixers.formatter import FormatterFixer
+from autorecover.fixers.toolconfig import ruff_hazards
+
+_COMMON = ["--no-cache", "--force-exclude"]
+
+
+def _isolated(isolated: bool) -> list[str]:
+    return ["--isolated"] if isolated else []
+
+
+class RuffFormatFixer(FormatterFixer):
+    name = "ruff-format"
+    tool_name = "ruff"
+
+    def isolation(self, ctx: FixContext) -> list[str]:
+        return ruff_hazards(ctx.root, set(ctx.files), ctx.index)
+
+    def fix_args(self, isolated: bool) -> list[str]:
+        return ["format", *_COMMON, *_isolated(isolated)]
+
+    def check_args(self, isolated: bool) -> list[str]:
+        return ["format", "--check", *_COMMON, *_isolated(isolated)]
+
+
+class RuffFixFixer(FormatterFixer):
+    name = "ruff-fix"
+    tool_name = "ruff"
+    fix_ok_codes = frozenset({0, 1})  # 1: violations remain that have no safe fix
+
+    def isolation(self, ctx: FixContext) -> list[str]:
+        return ruff_hazards(ctx.root, set(ctx.files), ctx.index)
+
+    def fix_args(self, isolated: bool) -> list[str]:
+        return ["check", "--fix", *_COMMON, *_isolated(isolated)]
+
+    def check_args(self, isolated: bool) -> list[str]:
+        return ["check", *_COMMON, *_isolated(isolated)]
