@@ -25,7 +25,6 @@ def chunks_text(data: bytes, limits: Limits | None = None) -> bytes:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        pytest.param(b"a\r\nb\r\n", b"a\nb\n", id="crlf"),
         pytest.param(b"\xef\xbb\xbfhello\n", b"hello\n", id="utf8-bom"),
         pytest.param(b"\x1b[31mFAILED\x1b[0m x\n", b"FAILED x\n", id="ansi-sgr"),
         pytest.param(b"\x1b]8;;http://x\x07link\x1b]8;;\x07\n", b"link\n", id="ansi-osc-hyperlink"),
@@ -37,6 +36,11 @@ def chunks_text(data: bytes, limits: Limits | None = None) -> bytes:
 )
 def test_normalisation(raw: bytes, expected: bytes) -> None:
     assert chunks_text(raw) == expected
+
+
+def test_crlf_is_left_for_matching_and_resolved_for_display() -> None:
+    assert chunks_text(b"a\r\nb\r\n") == b"a\r\nb\r\n"
+    assert resolve_redraws(b"a\r") == b"a"
 
 
 def test_utf16_with_bom_is_transcoded() -> None:

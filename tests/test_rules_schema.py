@@ -11,7 +11,7 @@ from autorecover.analyze import AnalysisContext, analyze_job
 from autorecover.errors import ConfigError
 from autorecover.rules import RuleSet, builtin_rules, load_ruleset
 from autorecover.rules.engine import Matcher
-from autorecover.rules.schema import parse_rule, prepare_pattern
+from autorecover.rules.schema import check_pattern, parse_rule, prepare_pattern
 
 
 def rule(**fields: Any) -> dict[str, Any]:
@@ -172,3 +172,24 @@ def test_matcher_caps_hits_per_pattern_and_reports_more() -> None:
     parsed = parse_rule(rule(patterns=["^x$"]))
     hits, over = Matcher([parsed], {}).scan(b"x\n" * 1000)
     assert len(hits) == 64 and over == 1
+
+
+def test_every_builtin_pattern_passes_the_checks_users_get() -> None:
+    """Built-in rules load without compiling each pattern (start-up time); this is where
+    they are held to the same checks as user rules."""
+    for rule_ in builtin_rules():
+        for field, patterns in (("patterns", rule_.patterns), ("unless", rule_.unless)):
+            for index, pattern in enumerate(patterns):
+                check_pattern(rule_.id, f"{field}[{index}]", pattern)
+
+
+@pytest.mark.parametrize("pattern", ["(?:^|x)abc", "foo|^bar"])
+def test_a_caret_that_is_not_leading_is_rejected(pattern: str) -> None:
+    with pytest.raises(ConfigError, match="only a leading '\\^' is allowed"):
+        parse_rule(rule(patterns=[pattern]))
+
+
+def test_trailing_dollar_tolerates_crlf() -> None:
+    parsed = parse_rule(rule(patterns=["^mirror said (?P<status>5\\d\\d)$"]))
+    hits, _ = Matcher([parsed], {}).scan(b"mirror said 503\r\nnext\n")
+    assert [dict(h.groups) for h in hits] == [{"status": "503"}]

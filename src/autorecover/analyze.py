@@ -7,11 +7,12 @@ this module assembles the Diagnosis (title, evidence, fingerprint) around them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from autorecover import modulemap
 from autorecover.fingerprint import fingerprint, identity
-from autorecover.logs import Limits, LineChunker
+from autorecover.logs import Chunk, Limits, LineChunker
 from autorecover.models import (
     Action,
     Category,
@@ -65,9 +66,23 @@ class JobAnalysis:
         self.chunker = LineChunker(self.context.limits)
 
     def feed(self, blocks: Iterable[bytes]) -> None:
-        for chunk in self.chunker.feed_all(blocks):
-            self.scan.chunk(chunk.data, chunk.first_line, chunk.n_lines)
+        """Scan the log. The multi-pattern search of a chunk runs in a worker thread while
+        this one reads and normalises the next: RE2 releases the GIL while it searches, so
+        on a 2-core runner the two overlap (one chunk in flight, so memory stays flat)."""
+        matcher = self.scan.matcher
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="autorecover-scan") as pool:
+            in_flight: tuple[Chunk, Future[list[int]]] | None = None
+            for chunk in self.chunker.feed_all(blocks):
+                future = pool.submit(matcher.candidates, chunk.data)
+                if in_flight is not None:
+                    self._scan(*in_flight)
+                in_flight = (chunk, future)
+            if in_flight is not None:
+                self._scan(*in_flight)
         self.scan.tracker.close(self.scan.last_line)
+
+    def _scan(self, chunk: Chunk, found: Future[list[int]]) -> None:
+        self.scan.chunk(chunk.data, chunk.first_line, chunk.n_lines, found.result())
 
     def explained(self) -> bool:
         """True when the log shows a failure and a significant rule explains its step."""

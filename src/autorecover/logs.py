@@ -32,7 +32,7 @@ _TIMESTAMP_RE = re.compile(TIMESTAMP)
 # and two-byte escapes. Possessive quantifiers never backtrack, so a hostile
 # `ESC [` + `;` * 100_000 (CVE-2021-3807's shape) is stripped in linear time.
 _ANSI_RE = re.compile(
-    rb"\x1b(?:\[[0-?]*+[ -/]*+[@-~]?|\][^\x07\x1b\n]*+(?:\x07|\x1b\\)?|[@-Z\\-_])"
+    rb"\x1b(?:\[[0-?]*+[ -/]*+[@-~]?|\][^\x07\x1b\n]*+(?:\x07|\x1b\\)?|[()][0-9A-Za-z]|[@-Z\\-_])"
 )
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -149,17 +149,21 @@ def _cut(line: bytes, cap: int, dropped: int = 0) -> bytes:
     return keep + CUT_MARKER.format(n=n).encode()
 
 
+# Both runner markers in one search: one pass over the chunk instead of two.
+_MARKER_RE = re.compile(rb"##\[(?:error|warning)\]")
+
+
 def normalise(data: bytes, limits: Limits, stats: ReadStats) -> bytes:
-    """Normalise complete lines: CRLF, ANSI, `##[error]`, long lines. (Bare `\r` redraws
-    are resolved per reported line, see `resolve_redraws`.)"""
-    if b"\r\n" in data:
-        data = data.replace(b"\r\n", b"\n")
+    """Normalise complete lines: ANSI, `##[error]`, long lines.
+
+    Line ends are left alone: a pattern ending in `$` tolerates a `\r` before it (see
+    `rules.schema.prepare_pattern`), and reported lines resolve `\r` (`resolve_redraws`),
+    which spares a pass over every chunk of the (many) logs with progress bars.
+    """
     data = strip_ansi(data)
     # The web view and copied logs show `##[error]X` as `Error: X`; match one spelling.
-    if b"##[error]" in data:
-        data = data.replace(b"##[error]", b"Error: ")
-    if b"##[warning]" in data:
-        data = data.replace(b"##[warning]", b"Warning: ")
+    if _MARKER_RE.search(data) is not None:
+        data = data.replace(b"##[error]", b"Error: ").replace(b"##[warning]", b"Warning: ")
     return _cap_lines(data, limits.line_cap, stats)
 
 

@@ -55,9 +55,11 @@ class LogScan:
 
     # -- scanning ------------------------------------------------------------------------
 
-    def chunk(self, data: bytes, first_line: int, n_lines: int) -> None:
+    def chunk(
+        self, data: bytes, first_line: int, n_lines: int, candidates: list[int] | None = None
+    ) -> None:
         lines_cache: list[bytes] | None = None
-        hits, over = self.matcher.scan(data)
+        hits, over = self.matcher.scan(data, candidates)
         self.dropped += over
         if self.pending:
             lines_cache = data.split(b"\n")

@@ -29,13 +29,22 @@ _SENTINEL = r"\z"
 _SET_MAX_MEM = 96 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
-    """A compiled pattern: of a rule (`rule` >= 0) or a structural marker (`kind`)."""
+    """A pattern: of a rule (`rule` >= 0) or a structural marker (`kind`). Its own regex is
+    compiled on first use: most patterns never occur in a given log, and compiling all of
+    them up front costs start-up time and memory (the Set has them all anyway)."""
 
-    regex: Any
+    pattern: bytes
     rule: int = -1
     kind: str = ""
+    _regex: Any = None
+
+    @property
+    def regex(self) -> Any:
+        if self._regex is None:
+            self._regex = re2.compile(self.pattern, re2_options())
+        return self._regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,29 +61,23 @@ class Matcher:
     def __init__(self, rules: Sequence[Rule], structure: Mapping[str, str]) -> None:
         self.rules = tuple(rules)
         self.entries: list[Entry] = []
-        self.unless: list[tuple[Any, ...]] = []
-        options = re2_options()
+        self._unless: dict[int, tuple[Any, ...]] = {}
         set_options = re2_options()
         set_options.max_mem = _SET_MAX_MEM
         self._set = re2.Set.SearchSet(set_options)
         for kind, pattern in structure.items():
-            self._add(pattern, Entry(regex=None, kind=kind), options)
+            self._add(Entry(prepare_pattern(pattern).encode(), kind=kind))
         for index, rule in enumerate(self.rules):
             for pattern in rule.patterns:
-                self._add(pattern, Entry(regex=None, rule=index), options)
-            self.unless.append(
-                tuple(re2.compile(prepare_pattern(p).encode(), options) for p in rule.unless)
-            )
+                self._add(Entry(prepare_pattern(pattern).encode(), rule=index))
         self._sentinel = self._set.Add(_SENTINEL.encode())
         self._set.Compile()
         self.fallbacks = 0
 
-    def _add(self, pattern: str, entry: Entry, options: Any) -> None:
-        prepared = prepare_pattern(pattern).encode()
-        regex = re2.compile(prepared, options)
-        index = self._set.Add(prepared)
+    def _add(self, entry: Entry) -> None:
+        index = self._set.Add(entry.pattern)
         assert index == len(self.entries)
-        self.entries.append(Entry(regex=regex, rule=entry.rule, kind=entry.kind))
+        self.entries.append(entry)
 
     def candidates(self, data: bytes) -> list[int]:
         found = self._set.Match(data) or []
@@ -84,19 +87,21 @@ class Matcher:
             return [i for i, entry in enumerate(self.entries) if entry.regex.search(data)]
         return [i for i in found if i != self._sentinel]
 
-    def scan(self, data: bytes) -> tuple[list[Hit], int]:
+    def scan(self, data: bytes, candidates: list[int] | None = None) -> tuple[list[Hit], int]:
         """Hits in `data` sorted by position, and how many patterns had more than
-        `MAX_HITS_PER_PATTERN` matches (those are not all located)."""
+        `MAX_HITS_PER_PATTERN` matches (those are not all located). `candidates` are the
+        entries the Set found, when the caller already ran `candidates(data)`."""
         hits: list[Hit] = []
         over = 0
-        for index in self.candidates(data):
+        for index in self.candidates(data) if candidates is None else candidates:
             regex = self.entries[index].regex
             for count, match in enumerate(regex.finditer(data)):
                 if count == MAX_HITS_PER_PATTERN:
                     over += 1
                     break
                 groups = tuple(
-                    (_name(name), value.decode("utf-8", "replace"))
+                    # A CRLF line end is not rewritten before matching; keep it out.
+                    (_name(name), value.decode("utf-8", "replace").rstrip("\r"))
                     for name, value in match.groupdict().items()
                     if value is not None
                 )
@@ -105,7 +110,15 @@ class Matcher:
         return hits, over
 
     def suppressed(self, rule: int, line: bytes) -> bool:
-        return any(regex.search(line) for regex in self.unless[rule])
+        patterns = self.rules[rule].unless
+        if not patterns:
+            return False
+        compiled = self._unless.get(rule)
+        if compiled is None:
+            options = re2_options()
+            compiled = tuple(re2.compile(prepare_pattern(p).encode(), options) for p in patterns)
+            self._unless[rule] = compiled
+        return any(regex.search(line) for regex in compiled)
 
 
 def _name(name: str | bytes) -> str:
