@@ -69,7 +69,8 @@ class ActionRun:
             "GITHUB_ACTIONS": "true",
             "GITHUB_EVENT_NAME": event_name,
             "GITHUB_EVENT_PATH": str(event_path),
-            "GITHUB_SERVER_URL": "https://github.com",
+            # Git remotes resolve under here (file://), never to a real network.
+            "GITHUB_SERVER_URL": f"file://{self.tmp}/git-server",
             "GITHUB_WORKSPACE": str(self.tmp / "workspace"),
             "GITHUB_OUTPUT": str(self.tmp / "output"),
             "GITHUB_STEP_SUMMARY": str(self.tmp / "summary"),

@@ -50,6 +50,7 @@ def event_for(fake: FakeGitHub, **run: Any) -> dict[str, Any]:
 
 
 def test_analyses_failed_jobs_and_reports(action: ActionRun, fake_github: FakeGitHub) -> None:
+    action.inputs["dry-run"] = "true"  # the analysis and the report (fixes: test_fixpr.py)
     event = event_for(
         fake_github,
         jobs=[
@@ -288,6 +289,7 @@ def test_fork_runs_are_analysed_read_only(action: ActionRun, fake_github: FakeGi
 
 
 def test_retries_gets_on_5xx_with_backoff_t24(action: ActionRun, fake_github: FakeGitHub) -> None:
+    action.inputs["dry-run"] = "true"
     fake_github.script("GET", JOBS, [502, 503])
     sleeps = Sleeps()
     result = action.in_process(event_for(fake_github), sleeps)

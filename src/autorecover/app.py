@@ -32,6 +32,7 @@ from autorecover.config import DEFAULT_PATH, Settings, load_settings_text
 from autorecover.errors import EXIT_BUG, EXIT_OK, EXIT_USER_ERROR, UserError
 from autorecover.event import WorkflowRun, parse_event, skip_reason
 from autorecover.execute import Executor
+from autorecover.fixing import FixRun
 from autorecover.github import ApiSettings, GitHub, GitHubError
 from autorecover.logsources import sniff
 from autorecover.models import Action, Category, Diagnosis
@@ -268,6 +269,15 @@ class Recovery:
             redactor=self.redactor,
             backoff=self._backoff(),
             sleep=self.sleep,
+            fix_run=FixRun(
+                workspace=Path(self.environ.get("GITHUB_WORKSPACE") or os.getcwd()),
+                temp=Path(self.environ.get("RUNNER_TEMP") or tempfile.gettempdir()),
+                server_url=self.environ.get("GITHUB_SERVER_URL") or "https://github.com",
+                token=self.inputs.token,
+                settings=self.settings,
+                renderer=self.renderer,
+                redactor=self.redactor,
+            ),
         )
 
     def _backoff(self) -> Backoff:

@@ -176,6 +176,18 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_recover(args: argparse.Namespace) -> int:
+    from autorecover.localrecover import recover
+
+    return recover(Path(args.log), Path(args.repo), args.config, args.format)
+
+
+def cmd_execute(args: argparse.Namespace) -> int:
+    from autorecover.localrecover import execute
+
+    return execute(Path(args.log), Path(args.repo), args.config, args.dry_run)
+
+
 def cmd_action(args: argparse.Namespace) -> int:
     from autorecover.app import run_action
 
@@ -232,6 +244,21 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", choices=("text", "json"), default="text")
         sub.add_argument("--config", metavar="PATH", help="a .github/autorecover.yml to apply")
     rules.set_defaults(handler=cmd_rules)
+
+    recover = commands.add_parser("recover", help="the plan the action would make for a log")
+    execute = commands.add_parser("execute", help="carry out the plan's fixes in a working tree")
+    for sub in (recover, execute):
+        sub.add_argument("log", metavar="LOG", help="the failed job's log")
+        sub.add_argument("--repo", default=".", metavar="DIR", help="the project (default: .)")
+        sub.add_argument("--config", metavar="PATH", help="default: DIR/.github/autorecover.yml")
+    recover.add_argument("--format", choices=("text", "json"), default="text")
+    recover.set_defaults(handler=cmd_recover)
+    execute.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="work on a copy: show the diff and the pull request body, change nothing",
+    )
+    execute.set_defaults(handler=cmd_execute)
 
     stats = commands.add_parser("stats", help="recovery statistics (as on the dashboard)")
     source = stats.add_mutually_exclusive_group()

@@ -20,11 +20,13 @@ from autorecover import ledger as ledgerlib
 from autorecover import mdsafe
 from autorecover.config import Settings
 from autorecover.event import WorkflowRun
+from autorecover.fixing import FixExecutor, FixRun
 from autorecover.github import GitHub, GitHubError, PermissionMissing
 from autorecover.issues import DASHBOARD_MARKER, Issues, Tracker, marker
 from autorecover.ledger import Ledger, Update
 from autorecover.models import Action
 from autorecover.plan import Decision, JobResult, Plan
+from autorecover.pulls import Pulls
 from autorecover.redact import Redactor
 from autorecover.render import Renderer
 from autorecover.report import Outcome
@@ -51,6 +53,7 @@ class Executor:
     issues: Issues = field(init=False)
     stored: tuple[Ledger, str | None] = field(init=False)
     updates: list[Update] = field(default_factory=list)
+    fix_run: FixRun | None = None
     tracker: Tracker | None = None
     dashboard_dirty: bool = False
     notes: list[str] = field(default_factory=list)
@@ -103,8 +106,46 @@ class Executor:
             elif decision.action is Action.ISSUE:
                 outcomes.append(self._issue(decision, by_id))
             else:
-                outcomes.append(Outcome(decision))  # fix PRs: see fixing.py
+                outcomes.append(self._fix(decision, by_id))
         return outcomes
+
+    def _fix(self, decision: Decision, jobs: dict[int, JobResult]) -> Outcome:
+        if self.fix_run is None:
+            return Outcome(decision, status="skipped", detail="no workspace to fix in")
+        try:
+            open_pulls = len(self.list_tracker().open_pulls())
+        except GitHubError:
+            open_pulls = 0  # the cap is checked on what we can see
+        fixer = FixExecutor(
+            self.fix_run,
+            Pulls(self.client),
+            self.run,
+            jobs,
+            open_pulls,
+            fallback=lambda d, note: self._issue(
+                Decision(
+                    Action.ISSUE,
+                    note,
+                    d.jobs,
+                    d.fingerprint,
+                    d.category,
+                    d.severity,
+                    escalation="fix-not-delivered",
+                ),
+                jobs,
+                fallback=note,
+            ),
+        )
+        try:
+            outcome = fixer.execute(decision)
+        except GitHubError as exc:
+            outcome = Outcome(decision, status="failed", detail=str(exc))
+        if outcome.status == "done":
+            self.updates.append(
+                ledgerlib.tracked(decision.fingerprint, pull_request=_number(outcome.url))
+            )
+            self.dashboard_dirty = True
+        return outcome
 
     def _rerun(self, decision: Decision, jobs: dict[int, JobResult]) -> Outcome:
         outcome = rerun_failed_jobs(
@@ -140,7 +181,11 @@ class Executor:
         return outcome
 
     def _issue(
-        self, decision: Decision, jobs: dict[int, JobResult], escalation_detail: str = ""
+        self,
+        decision: Decision,
+        jobs: dict[int, JobResult],
+        escalation_detail: str = "",
+        fallback: str = "",
     ) -> Outcome:
         try:
             tracker = self.list_tracker()
@@ -174,6 +219,7 @@ class Executor:
             decision,
             ctx,
             escalation_detail=escalation_detail,
+            fallback=fallback,
             claim=lambda: self.claim(decision.fingerprint),
             wait=self._wait_for_issue,
         )

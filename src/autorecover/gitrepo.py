@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from autorecover import proc
 from autorecover.gitparse import (
@@ -108,6 +109,32 @@ class GitRepo:
         # Both spellings: git compares safe.directory with the path as it discovered it.
         here = [str(self.path), os.path.realpath(self.path)]
         self._safe = tuple(dict.fromkeys([*safe_directories, *here]))
+
+    @classmethod
+    def scratch(cls, path: str | os.PathLike[str], origin_url: str, **kwargs: Any) -> GitRepo:
+        """An empty repository whose `origin` is `origin_url` (no credentials in it: the
+        token travels in the environment), for when the workspace holds no checkout."""
+        repo = cls(path, **kwargs)
+        repo.path.mkdir(parents=True, exist_ok=True)
+        repo._git("init", "--quiet")
+        repo._git("remote", "add", REMOTE, "--", origin_url)
+        return repo
+
+    @classmethod
+    def snapshot(cls, path: str | os.PathLike[str], **kwargs: Any) -> GitRepo:
+        """Commit everything under `path` into a new repository there (a throw-away copy
+        for `autorecover execute --dry-run`)."""
+        repo = cls(path, **kwargs)
+        repo._git("init", "--quiet")
+        repo._git("add", "--all")
+        repo._git("commit", "--quiet", "--allow-empty", "-m", "snapshot", commit=True)
+        return repo
+
+    def working_diff(self, base: str, max_chars: int = MAX_PATCH_CHARS) -> Patch:
+        """Uncommitted changes of the working tree against `base` (for local fixes)."""
+        out = self._git("diff", "--no-ext-diff", "--no-color", "--end-of-options", base).stdout
+        text = self._clean(out)
+        return Patch(text[:max_chars], len(text) > max_chars)
 
     # -- running git --------------------------------------------------------------------------
 

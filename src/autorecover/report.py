@@ -55,9 +55,11 @@ class RunReport:
             return None
         return max(found, key=lambda d: (d.action != "none", d.severity.rank, d.confidence))
 
-    def url_of(self, action: str) -> str:
+    def url_of(self, kind: str) -> str:
+        """The first pull request (`kind` "pull") or issue ("issues") an outcome links to;
+        a fix that fell back to an issue reports that issue."""
         for outcome in self.outcomes:
-            if str(outcome.decision.action) == action and outcome.url:
+            if f"/{kind}/" in outcome.url:
                 return outcome.url
         return ""
 
@@ -86,8 +88,8 @@ class RunReport:
             "severity": str(primary.severity) if primary else "",
             "confidence": f"{primary.confidence:.2f}" if primary else "",
             "fingerprint": primary.fingerprint if primary else "",
-            "pr-url": self.url_of("fix_pr"),
-            "issue-url": self.url_of("issue"),
+            "pr-url": self.url_of("pull"),
+            "issue-url": self.url_of("issues"),
         }
 
 

@@ -102,14 +102,7 @@ def report_issue(
     jobs = [ctx.jobs[job_id] for job_id in decision.jobs if job_id in ctx.jobs]
     diagnosis = _primary(jobs)
     existing = tracker.with_marker(marker(decision.fingerprint))
-    base = {
-        "run": _run(ctx.run),
-        "jobs": _job_rows(jobs),
-        "history": _history(ctx.history),
-        "escalation": decision.escalation,
-        "escalation_detail": escalation_detail,
-        "fingerprint": decision.fingerprint,
-    }
+    base = _base(decision, ctx, jobs, escalation_detail)
     try:
         open_issue = next((i for i in existing if i.get("state") == "open"), None)
         if open_issue is None and not (
@@ -148,16 +141,7 @@ def report_issue(
             return outcome
 
         def body(excerpt: int) -> str:
-            context = {
-                **base,
-                "primary": _diagnosis_view(diagnosis, decision),
-                "evidence": _evidence(diagnosis, excerpt),
-                "previous": closed,
-                "fallback": fallback,
-                "cooldown_days": f"{ctx.config.cooldown_days:g}",
-                "marker": marker(decision.fingerprint),
-            }
-            return _finish(ctx, ctx.render("issue_body.md.j2", context))
+            return _body(base, decision, ctx, diagnosis, closed, fallback, excerpt)
 
         labels = _labels(decision, ctx.config)
         issues.ensure_labels(labels)
@@ -179,6 +163,48 @@ def report_issue(
     except GitHubError as exc:
         outcome.status, outcome.detail = "failed", str(exc)
         return outcome
+
+
+def _base(
+    decision: Decision, ctx: ReportContext, jobs: Sequence[JobResult], escalation_detail: str
+) -> dict[str, Any]:
+    return {
+        "run": _run(ctx.run),
+        "jobs": _job_rows(jobs),
+        "history": _history(ctx.history),
+        "escalation": decision.escalation,
+        "escalation_detail": escalation_detail,
+        "fingerprint": decision.fingerprint,
+    }
+
+
+def _body(
+    base: Mapping[str, Any],
+    decision: Decision,
+    ctx: ReportContext,
+    diagnosis: Diagnosis | None,
+    closed: Mapping[str, Any] | None,
+    fallback: str,
+    excerpt: int,
+) -> str:
+    context = {
+        **base,
+        "primary": _diagnosis_view(diagnosis, decision),
+        "evidence": _evidence(diagnosis, excerpt),
+        "previous": closed,
+        "fallback": fallback,
+        "cooldown_days": f"{ctx.config.cooldown_days:g}",
+        "marker": marker(decision.fingerprint),
+    }
+    return _finish(ctx, ctx.render("issue_body.md.j2", context))
+
+
+def issue_preview(decision: Decision, ctx: ReportContext) -> tuple[str, str]:
+    """The title and body of the issue a decision would open (for local dry runs)."""
+    jobs = [ctx.jobs[job_id] for job_id in decision.jobs if job_id in ctx.jobs]
+    diagnosis = _primary(jobs)
+    base = _base(decision, ctx, jobs, "")
+    return _title(decision, diagnosis), _body(base, decision, ctx, diagnosis, None, "", 40)
 
 
 def _labels(decision: Decision, config: IssuesConfig) -> dict[str, str]:

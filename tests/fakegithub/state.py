@@ -303,7 +303,7 @@ class State:
         """GitHub creates unknown labels on the fly when a pusher sets them on an issue."""
         found = self.label(name)
         if found is None:
-            found = Label(next(self.ids.label), name)
+            found = Label(next(self.ids.label), name, description="")
             self.labels[name.lower()] = found
         return found
 

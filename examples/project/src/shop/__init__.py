@@ -1,0 +1,1 @@
+"""A tiny shop: the project autorecover's quick start repairs."""
