@@ -26,8 +26,8 @@ from autorecover.github import GitHubError
 from autorecover.gitparse import PushStatus, bot_branch_name
 from autorecover.gitrepo import GitError, GitRepo, ProtectedPathError, Worktree
 from autorecover.models import Diagnosis, Fix
-from autorecover.proc import CommandError
 from autorecover.plan import Decision, JobResult
+from autorecover.proc import CommandError
 from autorecover.pulls import NoCommitsBetween, PullRequest, PullRequestForbidden, Pulls
 from autorecover.redact import Redactor
 from autorecover.render import Renderer
