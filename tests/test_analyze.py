@@ -404,3 +404,21 @@ class TestFingerprint:
         )
         assert a.category is Category.UNKNOWN
         assert a.fingerprint == b.fingerprint
+
+
+def test_a_missing_requirement_goes_to_the_file_the_install_step_named() -> None:
+    log = job(
+        (
+            "Run pip install -r requirements-dev.txt",
+            ["\x1b[36;1mpip install -r requirements-dev.txt\x1b[0m", "Successfully installed x"],
+        ),
+        ("Run pytest", ["E   ModuleNotFoundError: No module named 'yaml'"]),
+    )
+    (fix,) = diagnose(log).fixes
+    assert fix.param("requirements_file") == "requirements-dev.txt"
+
+
+def test_a_problem_count_without_a_fixable_count_blocks_the_fix() -> None:
+    log = job(("Run ruff check .", ["Found 3 errors."]))
+    d = diagnose(log)
+    assert d.action is Action.ISSUE and "only 0 of 3" in d.reason

@@ -172,7 +172,7 @@ def _diagnose(
     rule = primary.rule
     captures = dict(primary.record.captures)
     sureness = confidence(primary, ranked, failing)
-    fixes, blocker = propose_fixes(ranked, primary, resolve)
+    fixes, blocker = propose_fixes(ranked, primary, resolve, scan.requirements_file)
     action, reason = propose_action(primary, sureness, fixes, blocker, context.min_confidence)
     return Diagnosis(
         source=source,

@@ -117,6 +117,7 @@ def apply_fixes(
             redactor=redactor,
             trusted=trusted,
             diagnosis=diagnosis,
+            requirements_file=fix.param("requirements_file") or None,
             versions=versions,
         )
         if fixer is None:

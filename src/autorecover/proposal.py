@@ -95,7 +95,7 @@ def confidence(primary: Ranked, ranked: list[Ranked], failing: Step | None) -> f
 
 
 def propose_fixes(
-    ranked: list[Ranked], primary: Ranked, resolve: Resolver
+    ranked: list[Ranked], primary: Ranked, resolve: Resolver, requirements_file: str | None = None
 ) -> tuple[tuple[Fix, ...], str]:
     """Fixes for the significant findings of the failing step, and why not when a
     finding there has none (then fixing alone would not make the job pass).
@@ -129,6 +129,8 @@ def propose_fixes(
                 )
                 continue
             params = {"module": resolution.module, "distribution": resolution.distribution}
+            if requirements_file:
+                params["requirements_file"] = requirements_file
             key = f"{spec.fixer}:{resolution.distribution}"
         else:
             key = spec.fixer
@@ -137,9 +139,12 @@ def propose_fixes(
     for key, params in fixes.items():
         # A tool that reports N problems of which M are auto-fixable (ruff) cannot be
         # made to pass by its fixer unless M == N.
-        if "found" in params and "fixable" in params and params["found"] != params["fixable"]:
+        # A count of problems without a count of fixable ones (an output format no rule
+        # knows) is read as "none fixable": never propose what may not pass.
+        if "found" in params and params["found"] != params.get("fixable", "0"):
+            fixable = params.get("fixable", "0")
             blocker = blocker or (
-                f"{key}: only {params['fixable']} of {params['found']} problems are auto-fixable"
+                f"{key}: only {fixable} of {params['found']} problems are auto-fixable"
             )
     result = tuple(
         Fix(

@@ -48,6 +48,7 @@ class LogScan:
         self.per_rule: dict[str, int] = {}
         self.dropped = 0
         self.repo_hint: str | None = None
+        self.requirements_file: str | None = None
         self.exit_context: list[tuple[int, str]] = []
         self.tail: deque[tuple[int, str]] = deque(maxlen=EXIT_CONTEXT)
         self.pending: list[Record] = []
@@ -74,6 +75,9 @@ class LogScan:
                 value = dict(hit.groups).get("v", "")
                 if entry.kind in ("repo", "rootdir"):
                     self.repo_hint = self.repo_hint or value
+                    continue
+                if entry.kind == "reqfile":
+                    self.requirements_file = value
                     continue
                 if entry.kind == "exit" and not self.exit_context and value not in ("", "0"):
                     lines_cache = lines_cache or data.split(b"\n")

@@ -139,4 +139,10 @@ STRUCTURE_PATTERNS: dict[str, str] = {
     # the project's own package from a third-party one in `No module named 'x'`.
     "repo": r"^Syncing repository: (?P<v>[\w.-]+/[\w.-]+)",
     "rootdir": r"^rootdir: \S*/work/(?P<v>[\w.-]+)/",
+    # The requirements file an install step names (`pip install -r requirements-dev.txt`,
+    # echoed in the step's script lines): where a missing requirement belongs.
+    "reqfile": (
+        r"pip3?(?: [\w.=-]+)* install(?: [\w.=-]+)* (?:-r|--requirement)[ =]?"
+        r"(?P<v>[\w./-]+\.(?:txt|in))"
+    ),
 }
