@@ -460,13 +460,19 @@ def test_escaping(value: str, data: str, prop: str) -> None:
     [
         (lambda s: io_.error("boom", stream=s), "::error::boom\n"),
         (
-            lambda s: io_.warning(
-                "multi\nline", file="src/a,b.py", line=3, end_line=4, title="T: x", stream=s
+            lambda s: io_.annotate(
+                "multi\nline",
+                level="warning",
+                file="src/a,b.py",
+                line=3,
+                end_line=4,
+                title="T: x",
+                stream=s,
             ),
             "::warning title=T%3A x,file=src/a%2Cb.py,line=3,endLine=4::multi%0Aline\n",
         ),
         (
-            lambda s: io_.notice("n", col=1, end_column=9, stream=s),
+            lambda s: io_.annotate("n", level="notice", col=1, end_column=9, stream=s),
             "::notice col=1,endColumn=9::n\n",
         ),
     ],

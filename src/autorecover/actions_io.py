@@ -332,18 +332,21 @@ def issue_command(
     out.flush()
 
 
-def _annotate(
-    kind: str,
+def annotate(
     message: str,
     *,
-    file: str | None,
-    line: int | None,
-    end_line: int | None,
-    col: int | None,
-    end_column: int | None,
-    title: str | None,
-    stream: TextIO | None,
+    level: str = "error",
+    file: str | None = None,
+    line: int | None = None,
+    end_line: int | None = None,
+    col: int | None = None,
+    end_column: int | None = None,
+    title: str | None = None,
+    stream: TextIO | None = None,
 ) -> None:
+    """An `::error`, `::warning` or `::notice` annotation, pointing at a file if given."""
+    if level not in ("error", "warning", "notice"):
+        raise ValueError(f"unknown annotation level {level!r}")
     properties = {
         "title": title,
         "file": file,
@@ -352,79 +355,12 @@ def _annotate(
         "col": col,
         "endColumn": end_column,
     }
-    issue_command(kind, message, properties, stream=stream)
+    issue_command(level, message, properties, stream=stream)
 
 
-def error(
-    message: str,
-    *,
-    file: str | None = None,
-    line: int | None = None,
-    end_line: int | None = None,
-    col: int | None = None,
-    end_column: int | None = None,
-    title: str | None = None,
-    stream: TextIO | None = None,
-) -> None:
-    _annotate(
-        "error",
-        message,
-        file=file,
-        line=line,
-        end_line=end_line,
-        col=col,
-        end_column=end_column,
-        title=title,
-        stream=stream,
-    )
-
-
-def warning(
-    message: str,
-    *,
-    file: str | None = None,
-    line: int | None = None,
-    end_line: int | None = None,
-    col: int | None = None,
-    end_column: int | None = None,
-    title: str | None = None,
-    stream: TextIO | None = None,
-) -> None:
-    _annotate(
-        "warning",
-        message,
-        file=file,
-        line=line,
-        end_line=end_line,
-        col=col,
-        end_column=end_column,
-        title=title,
-        stream=stream,
-    )
-
-
-def notice(
-    message: str,
-    *,
-    file: str | None = None,
-    line: int | None = None,
-    end_line: int | None = None,
-    col: int | None = None,
-    end_column: int | None = None,
-    title: str | None = None,
-    stream: TextIO | None = None,
-) -> None:
-    _annotate(
-        "notice",
-        message,
-        file=file,
-        line=line,
-        end_line=end_line,
-        col=col,
-        end_column=end_column,
-        title=title,
-        stream=stream,
-    )
+def error(message: str, *, title: str | None = None, stream: TextIO | None = None) -> None:
+    """An `::error` annotation without a location (the action's own failures)."""
+    annotate(message, title=title, stream=stream)
 
 
 @contextmanager

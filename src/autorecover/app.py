@@ -376,7 +376,7 @@ class Recovery:
         for name, value in outputs.items():
             actions_io.set_output(name, value, self.environ)
         for note in file_annotations(report.jobs):
-            actions_io.error(
+            actions_io.annotate(
                 note.message, file=note.path, line=note.line, title=note.title, stream=self.stdout
             )
         actions_io.append_summary(self._summary(), self.environ, stderr=self.stdout)

@@ -72,7 +72,7 @@ class RunReport:
             "dry_run": self.dry_run,
             "skip_reason": self.skip_reason,
             "error": self.error,
-            "run": _run_dict(run) if run else None,
+            "run": run_dict(run) if run else None,
             "jobs": [_job_dict(job) for job in self.jobs],
             "plan": self.plan.to_dict() if self.plan else None,
             "outcomes": [outcome.to_dict() for outcome in self.outcomes],
@@ -93,7 +93,7 @@ class RunReport:
         }
 
 
-def _run_dict(run: WorkflowRun) -> dict[str, Any]:
+def run_dict(run: WorkflowRun) -> dict[str, Any]:
     return {
         "id": run.id,
         "attempt": run.attempt,

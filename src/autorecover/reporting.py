@@ -17,7 +17,7 @@ from autorecover.models import Diagnosis
 from autorecover.plan import Decision, JobResult
 from autorecover.redact import Redactor
 from autorecover.render import Renderer
-from autorecover.report import Outcome
+from autorecover.report import Outcome, run_dict
 
 BODY_LIMIT = mdsafe.DEFAULT_BODY_LIMIT
 
@@ -169,7 +169,7 @@ def _base(
     decision: Decision, ctx: ReportContext, jobs: Sequence[JobResult], escalation_detail: str
 ) -> dict[str, Any]:
     return {
-        "run": _run(ctx.run),
+        "run": run_dict(ctx.run),
         "jobs": _job_rows(jobs),
         "history": _history(ctx.history),
         "escalation": decision.escalation,
@@ -229,14 +229,3 @@ def _diagnosis_view(diagnosis: Diagnosis | None, decision: Decision) -> dict[str
     data = diagnosis.to_dict()
     data["severity"] = str(decision.severity)
     return data
-
-
-def _run(run: WorkflowRun) -> dict[str, Any]:
-    return {
-        "workflow": run.name,
-        "html_url": run.html_url,
-        "head_branch": run.head_branch,
-        "head_sha": run.head_sha,
-        "attempt": run.attempt,
-        "id": run.id,
-    }
