@@ -12,10 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autorecover.rules import load_ruleset
-from corpus import diagnose_case, load_cases
+from autorecover.core.rules.loader import load_ruleset
+from testing.corpus import diagnose_case, load_cases
 
 AUTOMATIC = {"fix_pr", "rerun"}
 

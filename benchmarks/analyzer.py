@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from autorecover.rules import load_ruleset
-from autorecover.rules.schema import prepare_pattern
+from autorecover.core.rules.loader import load_ruleset
+from autorecover.core.rules.schema import prepare_pattern
 from loggen import write
 
 MiB = 1024 * 1024

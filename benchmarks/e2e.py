@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from actionrun import ActionRun  # noqa: E402
-from fakegithub import FakeGitHub, JobSpec  # noqa: E402
+from testing.actionrun import ActionRun  # noqa: E402
+from testing.fakegithub import FakeGitHub, JobSpec  # noqa: E402
 from loggen import generate  # noqa: E402
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
-from actionrun import ActionRun, failing_log  # noqa: E402
-from fakegithub import FakeGitHub, JobSpec  # noqa: E402
-from gitfixtures import FAKE_TOKEN, GitSandbox, load_project  # noqa: E402
+from testing.actionrun import ActionRun, failing_log  # noqa: E402
+from testing.fakegithub import FakeGitHub, JobSpec  # noqa: E402
+from testing.gitfixtures import FAKE_TOKEN, GitSandbox, load_project  # noqa: E402
 
 WORK = "/home/runner/work/octo-repo/octo-repo"
 LOGS = {

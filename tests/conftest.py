@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from fakegithub import FakeGitHub, neutral_git_env
+from testing.fakegithub import FakeGitHub, neutral_git_env
 
 # Real git in temporary repositories (a bare `origin`, checkouts, hooks that refuse pushes
 # the way GitHub does): tests/gitfixtures.py.
-pytest_plugins = ["gitfixtures"]
+pytest_plugins = ["testing.gitfixtures"]
 
 
 @pytest.fixture

@@ -233,7 +233,7 @@ def test_rules_list_show_test(capsys: pytest.CaptureFixture[str], logs: dict[str
 def test_internal_errors_exit_3_without_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, logs: dict[str, Path]
 ) -> None:
-    import autorecover.localfiles as localfiles
+    import autorecover.commands.analyze as localfiles
 
     def boom(*_args: object) -> None:
         raise RuntimeError("kaput")

@@ -395,7 +395,7 @@ def test_inputs_read_by_the_code_are_declared() -> None:
 
 
 def test_outputs_set_by_the_code_are_declared() -> None:
-    from autorecover.report import RunReport
+    from autorecover.core.report import RunReport
 
     assert set(RunReport(None, "skipped", False).outputs()) | {"report"} == EXPECTED_OUTPUTS
 

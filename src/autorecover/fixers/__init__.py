@@ -7,26 +7,26 @@ module and one line here; nothing is discovered dynamically.
 
 from __future__ import annotations
 
-from autorecover.fixers.base import (
+from autorecover.core.models import FixResult, Verification
+from autorecover.fixers._base import (
     FixContext,
     Fixer,
     FixerError,
-    FixResult,
-    Verification,
 )
+from autorecover.fixers._toolenv import Tool, ToolEnv
 from autorecover.fixers.black import BlackFixer
 from autorecover.fixers.isort import IsortFixer
 from autorecover.fixers.requirements import AddRequirementFixer
 from autorecover.fixers.ruff import RuffFixFixer, RuffFormatFixer
-from autorecover.fixers.toolenv import Tool, ToolEnv
 
-REGISTRY: dict[str, Fixer] = {
-    "black": BlackFixer(),
-    "isort": IsortFixer(),
-    "ruff-format": RuffFormatFixer(),
-    "ruff-fix": RuffFixFixer(),
-    "add-requirement": AddRequirementFixer(),
-}
+_FIXERS: tuple[Fixer, ...] = (
+    BlackFixer(),
+    IsortFixer(),
+    RuffFormatFixer(),
+    RuffFixFixer(),
+    AddRequirementFixer(),
+)
+REGISTRY: dict[str, Fixer] = {fixer.name: fixer for fixer in _FIXERS}
 
 __all__ = [
     "REGISTRY",

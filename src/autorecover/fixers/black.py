@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from autorecover.fixers.base import FixContext
-from autorecover.fixers.formatter import FormatterFixer
-from autorecover.fixers.toolconfig import BLACK_CONFIGS, black_settings, symlinked_configs
+from autorecover.constants import FIXER_BLACK
+from autorecover.fixers._base import FixContext
+from autorecover.fixers._formatter import FormatterFixer
+from autorecover.fixers._toolconfig import BLACK_CONFIGS, black_settings, symlinked_configs
 
 # black's DEFAULT_EXCLUDES (black/const.py), used when the configuration sets no `exclude`.
 DEFAULT_EXCLUDES = (
@@ -37,7 +38,7 @@ def excluded_by(settings: dict[str, object], path: str) -> str | None:
 
 
 class BlackFixer(FormatterFixer):
-    name = "black"
+    name = FIXER_BLACK
     tool_name = "black"
     # 123: black could not format some file (its message is kept; verification decides).
     fix_ok_codes = frozenset({0, 123})

@@ -7,13 +7,14 @@ file it reads configuration from is a symlink, it is not run at all (security.md
 
 from __future__ import annotations
 
-from autorecover.fixers.base import FixContext
-from autorecover.fixers.formatter import FormatterFixer
-from autorecover.fixers.toolconfig import ISORT_CONFIGS, symlinked_configs
+from autorecover.constants import FIXER_ISORT
+from autorecover.fixers._base import FixContext
+from autorecover.fixers._formatter import FormatterFixer
+from autorecover.fixers._toolconfig import ISORT_CONFIGS, symlinked_configs
 
 
 class IsortFixer(FormatterFixer):
-    name = "isort"
+    name = FIXER_ISORT
     tool_name = "isort"
 
     def blocked(self, ctx: FixContext) -> str | None:

@@ -30,9 +30,12 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from autorecover.fixers.base import FixContext, FixerError, FixResult, Verification, read_text
-from autorecover.fixers.pyimports import Importers, find_importers, own_modules
-from autorecover.fixers.reqfiles import (
+from autorecover.adapters.gitparse import is_protected_path, safe_relpath
+from autorecover.constants import FIXER_ADD_REQUIREMENT
+from autorecover.core.models import Fix, FixResult, Verification
+from autorecover.fixers._base import FixContext, FixerError, read_text
+from autorecover.fixers._pyimports import Importers, find_importers, own_modules
+from autorecover.fixers._reqfiles import (
     EditRefused,
     Kind,
     Target,
@@ -48,9 +51,7 @@ from autorecover.fixers.reqfiles import (
     setup_cfg_declarations,
     setup_cfg_target,
 )
-from autorecover.fixers.toolconfig import load_toml
-from autorecover.gitparse import is_protected_path, safe_relpath
-from autorecover.models import Fix
+from autorecover.fixers._toolconfig import load_toml
 
 UNPINNED_NOTE = (
     "added without a version constraint: autorecover cannot tell which version the code was "
@@ -144,7 +145,7 @@ def choose_target(ctx: FixContext, importers: Importers) -> Target | str:
 
 
 class AddRequirementFixer:
-    name = "add-requirement"
+    name = FIXER_ADD_REQUIREMENT
 
     def plan(self, fix: Fix, ctx: FixContext) -> _Plan | str:
         """What would be edited, or why nothing may be."""

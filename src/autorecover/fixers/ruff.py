@@ -11,9 +11,10 @@ so no pull request claims a fix it did not make.
 
 from __future__ import annotations
 
-from autorecover.fixers.base import FixContext
-from autorecover.fixers.formatter import FormatterFixer
-from autorecover.fixers.toolconfig import ruff_hazards
+from autorecover.constants import FIXER_RUFF_FIX, FIXER_RUFF_FORMAT
+from autorecover.fixers._base import FixContext
+from autorecover.fixers._formatter import FormatterFixer
+from autorecover.fixers._toolconfig import ruff_hazards
 
 _COMMON = ["--no-cache", "--force-exclude"]
 
@@ -23,7 +24,7 @@ def _isolated(isolated: bool) -> list[str]:
 
 
 class RuffFormatFixer(FormatterFixer):
-    name = "ruff-format"
+    name = FIXER_RUFF_FORMAT
     tool_name = "ruff"
 
     def isolation(self, ctx: FixContext) -> list[str]:
@@ -37,7 +38,7 @@ class RuffFormatFixer(FormatterFixer):
 
 
 class RuffFixFixer(FormatterFixer):
-    name = "ruff-fix"
+    name = FIXER_RUFF_FIX
     tool_name = "ruff"
     fix_ok_codes = frozenset({0, 1})  # 1: violations remain that have no safe fix
 

@@ -1,0 +1,113 @@
+"""Issues on GitHub: list autorecover's own, create labels, open one, comment, edit a body.
+
+Found through the list endpoint by label and hidden body marker, never through search
+(its index lags, which is how other bots open duplicates: getsentry/sentry-cocoa#8144).
+A create that fails with a 5xx is reconciled (listed again) before it is retried once
+(docs/security.md#r2, #t25); a 422 "body is too long" gets one retry with a shorter
+excerpt (#t46). Bodies arrive rendered, redacted and capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from autorecover.adapters.github.client import GitHub
+from autorecover.adapters.github.errors import BodyTooLong, Uncertain, Unprocessable
+from autorecover.constants import DEFAULT_LABEL
+from autorecover.core.bodies import ISSUE_EXCERPT, SHORT_EXCERPT, label_color
+from autorecover.core.text import mdsafe
+from autorecover.core.tracker import Item, Tracker
+
+MAX_PAGES = 5
+TITLE_LIMIT = 250
+
+Render = Callable[[int], str]  # excerpt size -> body
+
+
+class Issues:
+    def __init__(self, client: GitHub, label: str = DEFAULT_LABEL) -> None:
+        self.client = client
+        self.label = label
+        self._labels: set[str] | None = None
+
+    def fetch(self) -> Tracker:
+        """Issues and PRs carrying our label, newest first (bounded pages)."""
+        items: list[Item] = []
+        params = {"labels": self.label, "state": "all", "sort": "created", "direction": "desc"}
+        for page, data in enumerate(
+            self.client.paginate(f"{self.client.repo_path}/issues", params)
+        ):
+            items.append(Item.of(data))
+            if page >= MAX_PAGES * 100:
+                break
+        return Tracker(tuple(items))
+
+    def ensure_labels(self, labels: Mapping[str, str]) -> None:
+        """Create the labels that are missing, with a colour and a description."""
+        if self._labels is None:
+            self._labels = {
+                str(item.get("name"))
+                for item in self.client.paginate(f"{self.client.repo_path}/labels")
+            }
+        for name, description in labels.items():
+            if name in self._labels:
+                continue
+            try:
+                self.client.request(
+                    "POST",
+                    f"{self.client.repo_path}/labels",
+                    body={
+                        "name": name,
+                        "color": label_color(name),
+                        "description": description[:100],
+                    },
+                )
+            except Unprocessable:
+                pass  # it exists: created concurrently
+            self._labels.add(name)
+
+    def create(
+        self, marker: str, title: str, render: Render, labels: list[str], assignees: list[str]
+    ) -> Item:
+        """POST the issue; on an uncertain outcome, look for `marker` before trying once more."""
+        body: dict[str, Any] = {"title": mdsafe.cap(title, TITLE_LIMIT), "labels": labels}
+        if assignees:
+            body["assignees"] = assignees
+        for attempt in (1, 2):
+            try:
+                return Item.of(self._post(f"{self.client.repo_path}/issues", body, render))
+            except Uncertain:
+                found = self.fetch().with_marker(marker)
+                if found:
+                    return found[0]
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def comment(self, number: int, render: Render) -> None:
+        # Not retried after an uncertain outcome (#r2): the next recurrence notes itself.
+        self._post(f"{self.client.repo_path}/issues/{number}/comments", {}, render)
+
+    def _post(self, path: str, body: dict[str, Any], render: Render) -> dict[str, Any]:
+        """POST a rendered body; on 422 "body is too long" once more with a short excerpt
+        and half the length (GitHub's count can exceed ours, #t46). Markers sit at the top
+        of every body, so cutting the tail never loses them."""
+        text = render(ISSUE_EXCERPT)
+        try:
+            data: dict[str, Any] = self.client.request(
+                "POST", path, body={**body, "body": text}
+            ).data
+            return data
+        except BodyTooLong:
+            pass
+        shorter = mdsafe.cap_body(render(SHORT_EXCERPT), max(len(text) // 2, 1000)).text
+        retried: dict[str, Any] = self.client.request(
+            "POST", path, body={**body, "body": shorter}
+        ).data
+        return retried
+
+    def update_body(self, number: int, body: str) -> None:
+        self.client.request(
+            "PATCH", f"{self.client.repo_path}/issues/{number}", body={"body": body}
+        )

@@ -1,0 +1,400 @@
+"""Pure parts beside the git adapter (`gitrepo`): git output -> values, push rejections -> a
+typed status with a clear message, which paths and branches autorecover may write, and the
+environment a git command runs with. No I/O, so every GitHub text we must recognise is tested
+as a table.
+
+Everything git prints is read with `-z` where git offers it (security.md S3): file names are
+opaque strings here, newlines and leading dashes included (T04).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from autorecover.adapters import proc
+
+REGULAR_MODES = frozenset({"100644", "100755"})
+
+
+def is_protected_path(path: str) -> bool:
+    """Under `.github/` (workflows, actions, our own config): never changed (S10, T20). Case is
+    folded: on a case-insensitive checkout `.GitHub/` is the same directory."""
+    lowered = path.lower()
+    return lowered == ".github" or lowered.startswith(".github/")
+
+
+def safe_relpath(path: str) -> str | None:
+    """`path` normalised relative to the repository root, or None when it is empty, absolute
+    or leaves the repository."""
+    if not path or "\0" in path or path.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", path):
+        return None
+    clean = posixpath.normpath(path)
+    if clean in (".", "..") or clean.startswith("../"):
+        return None
+    return clean
+
+
+# -- identity and the environment of a git command --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    name: str
+    email: str
+
+
+# The identity GitHub shows for GITHUB_TOKEN commits (the github-actions[bot] user id 41898282).
+DEFAULT_IDENTITY = Identity(
+    "github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com"
+)
+
+
+def _config_pairs(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    env = {"GIT_CONFIG_COUNT": str(len(pairs))}
+    for index, (key, value) in enumerate(pairs):
+        env[f"GIT_CONFIG_KEY_{index}"] = key
+        env[f"GIT_CONFIG_VALUE_{index}"] = value
+    return env
+
+
+def git_environment(
+    *,
+    base_env: Mapping[str, str] | None = None,
+    token: str | None = None,
+    server_url: str = "https://github.com",
+    safe_directories: Iterable[str] = (),
+    neutral_config: bool = True,
+) -> dict[str, str]:
+    """The environment of one git command: allow-listed variables, hardening config, and the
+    token as an `http.extraheader` when given. Pure."""
+    pairs: list[tuple[str, str]] = [
+        # Container workspaces belong to the runner's uid, the action runs as root: git refuses
+        # them with "detected dubious ownership" (github-platform.md §4). safe.directory is
+        # honoured from command-scope config, which GIT_CONFIG_* is.
+        *(("safe.directory", path) for path in safe_directories),
+        # Never run hooks (a `pre-commit install` in an earlier step would run repository code
+        # on our commit, S2), nor an fsmonitor command, nor submodule recursion with our token.
+        ("core.hooksPath", os.devnull),
+        ("core.fsmonitor", "false"),
+        ("core.fileMode", "false"),  # autofix.ci's rule: never commit a mode change
+        ("core.quotePath", "false"),
+        ("commit.gpgSign", "false"),
+        ("gc.auto", "0"),
+        ("maintenance.auto", "false"),
+        ("submodule.recurse", "false"),
+        ("fetch.recurseSubmodules", "false"),
+        ("push.recurseSubmodules", "no"),
+        ("advice.detachedHead", "false"),
+        ("credential.helper", ""),
+    ]
+    if token:
+        header = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        key = f"http.{server_url.rstrip('/')}/.extraheader"
+        # actions/checkout persists its own header for the same URL; git sends every
+        # extraheader it has, and two Authorization headers make GitHub answer 400. An empty
+        # value resets the list (git-config(1), http.extraHeader), so only ours is sent.
+        pairs += [(key, ""), (key, f"AUTHORIZATION: basic {header}")]
+    extra = {
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_LITERAL_PATHSPECS": "1",  # a file named ':(glob)*' is a file name, not magic
+        "LC_ALL": "C",  # rejection texts (`stale info`, `fetch first`) are matched in English
+        **_config_pairs(pairs),
+    }
+    if neutral_config:
+        extra |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    return proc.minimal_env(extra, source=base_env)
+
+
+# -- index, status, diff ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    mode: str  # 100644, 100755, 120000 (symlink), 160000 (submodule)
+    sha: str
+    stage: int
+    path: str
+
+    @property
+    def is_regular(self) -> bool:
+        return self.mode in REGULAR_MODES and self.stage == 0
+
+
+def parse_ls_files_stage(out: str) -> list[IndexEntry]:
+    """`git ls-files --stage -z`: `<mode> <sha> <stage>\\t<path>\\0` records."""
+    entries = []
+    for record in out.split("\0"):
+        if not record:
+            continue
+        meta, sep, path = record.partition("\t")
+        parts = meta.split(" ")
+        if not sep or len(parts) != 3 or not parts[2].isdigit():
+            raise ValueError(f"unexpected ls-files record: {record[:100]!r}")
+        entries.append(IndexEntry(parts[0], parts[1], int(parts[2]), path))
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEntry:
+    code: str  # the two XY letters of `git status --porcelain`, `??` for untracked
+    path: str
+
+
+def parse_status_z(out: str) -> list[StatusEntry]:
+    """`git status --porcelain=v1 -z --no-renames`: `XY <path>\\0` records."""
+    return [StatusEntry(rec[:2], rec[3:]) for rec in out.split("\0") if len(rec) > 3]
+
+
+def parse_name_list_z(out: str) -> list[str]:
+    return [name for name in out.split("\0") if name]
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    path: str
+    added: int | None  # None for a binary file
+    deleted: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DiffStat:
+    files: tuple[FileStat, ...]
+
+    @property
+    def added(self) -> int:
+        return sum(f.added or 0 for f in self.files)
+
+    @property
+    def deleted(self) -> int:
+        return sum(f.deleted or 0 for f in self.files)
+
+    def summary(self) -> str:
+        count = len(self.files)
+        noun = "file" if count == 1 else "files"
+        return f"{count} {noun} changed, {self.added} insertions(+), {self.deleted} deletions(-)"
+
+
+def parse_numstat_z(out: str) -> DiffStat:
+    """`git diff --numstat -z --no-renames`: `<added>\\t<deleted>\\t<path>\\0` records."""
+    files = []
+    for record in out.split("\0"):
+        if not record:
+            continue
+        added, deleted, path = record.split("\t", 2)
+        files.append(
+            FileStat(
+                path,
+                int(added) if added.isdigit() else None,
+                int(deleted) if deleted.isdigit() else None,
+            )
+        )
+    return DiffStat(tuple(files))
+
+
+def parse_ls_remote(out: str) -> dict[str, str]:
+    """`git ls-remote`: `<sha>\\t<ref>` lines -> {ref: sha} (exact names only: ls-remote's
+    own patterns are tail matches)."""
+    refs = {}
+    for line in out.splitlines():
+        sha, sep, ref = line.partition("\t")
+        if sep:
+            refs[ref.strip()] = sha.strip()
+    return refs
+
+
+# -- commits and ownership -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    fingerprints: tuple[str, ...]  # values of the Autorecover-Fingerprint trailer
+
+
+def parse_log_records(out: str) -> list[CommitInfo]:
+    """`git log --format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00<trailers>%x1e`."""
+    commits = []
+    for raw in out.split("\x1e"):
+        record = raw.strip("\n")
+        if not record:
+            continue
+        fields = record.split("\0")
+        if len(fields) != 7:
+            raise ValueError(f"unexpected log record: {record[:100]!r}")
+        sha, parents, an, ae, cn, ce, trailers = fields
+        values = tuple(v.strip() for v in trailers.split(",") if v.strip())
+        commits.append(CommitInfo(sha, tuple(parents.split()), an, ae, cn, ce, values))
+    return commits
+
+
+@dataclass(frozen=True, slots=True)
+class BranchState:
+    exists: bool
+    tip: str | None
+    ours: bool  # only bot commits above the commit the bot started from
+    foreign: tuple[CommitInfo, ...]  # the commits that make it not ours
+    bot_commits: int = 0
+
+
+def is_bot_commit(commit: CommitInfo, bot_email: str, fingerprint: str | None = None) -> bool:
+    if commit.author_email.lower() != bot_email.lower():
+        return False
+    if commit.committer_email.lower() != bot_email.lower() or len(commit.parents) != 1:
+        return False  # rebased, amended or merged by someone else
+    if fingerprint is not None:
+        return fingerprint in commit.fingerprints
+    return bool(commit.fingerprints)
+
+
+def ownership(
+    tip: str, history: list[CommitInfo], bot_email: str, fingerprint: str | None = None
+) -> BranchState:
+    """Judge a remote bot branch from its first-parent history (newest first). The bot only
+    ever commits on top of a failing `head_sha`, and failures on `autorecover/` branches are
+    never fixed (R7), so a run of bot commits at the tip ends at the commit the bot started
+    from; any other commit at the tip means a human (or another tool) pushed there."""
+    count = 0
+    for commit in history:
+        if not is_bot_commit(commit, bot_email, fingerprint):
+            break
+        count += 1
+    if count == 0:
+        return BranchState(True, tip, False, tuple(history[:1]), 0)
+    return BranchState(True, tip, True, (), count)
+
+
+# -- push results ----------------------------------------------------------------------------
+
+
+class PushStatus(StrEnum):
+    PUSHED = "pushed"
+    UP_TO_DATE = "up_to_date"
+    DELETED = "deleted"
+    PROTECTED_BRANCH = "protected_branch"  # GH006
+    RULESET = "ruleset"  # GH013
+    SECRET_PROTECTION = "secret_protection"  # noqa: S105 - GH013 push protection: a redaction bug
+    WORKFLOW_PERMISSION = "workflow_permission"
+    STALE_LEASE = "stale_lease"
+    NON_FAST_FORWARD = "non_fast_forward"
+    PERMISSION_DENIED = "permission_denied"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    status: PushStatus
+    ref: str
+    message: str  # clear, redacted
+    output: str  # git's output, redacted and capped
+    sha: str | None  # what the remote ref points at on success (None after a delete)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (PushStatus.PUSHED, PushStatus.UP_TO_DATE, PushStatus.DELETED)
+
+
+@dataclass(frozen=True, slots=True)
+class PushRefStatus:
+    flag: str  # ' ' fast-forward, '+' forced, '-' deleted, '*' new, '!' rejected, '=' up to date
+    source: str
+    ref: str
+    summary: str
+
+
+def parse_push_porcelain(stdout: str) -> list[PushRefStatus]:
+    """`git push --porcelain`: `<flag>\\t<from>:<to>\\t<summary> (<reason>)` lines."""
+    statuses = []
+    for line in stdout.splitlines():
+        if len(line) < 3 or line[1] != "\t" or line[0] not in " +-*!=":
+            continue
+        refs, _, summary = line[2:].partition("\t")
+        source, _, ref = refs.rpartition(":")
+        statuses.append(PushRefStatus(line[0], source, ref, summary.strip()))
+    return statuses
+
+
+_WORKFLOW_RE = re.compile(
+    r"refusing to allow an? (?:GitHub App|OAuth App|Personal Access Token) to create or update "
+    r"workflow `(?P<path>[^`\n]{0,300})`"
+)
+# (status, pattern over git's whole output, message). Order matters: secret push protection
+# arrives as a GH013 rule violation and must win over the generic ruleset text.
+_REJECTIONS: tuple[tuple[PushStatus, re.Pattern[str], str], ...] = (
+    (
+        PushStatus.SECRET_PROTECTION,
+        re.compile(r"Push cannot contain secrets|GITHUB PUSH PROTECTION"),
+        "GitHub secret push protection refused the push of {ref}: a commit contains something "
+        "GitHub recognises as a secret. autorecover redacts secrets from everything it writes, "
+        "so this is a redaction bug in autorecover; please report it. Nothing was pushed.",
+    ),
+    (
+        PushStatus.PROTECTED_BRANCH,
+        re.compile(r"GH006: Protected branch update failed"),
+        "GitHub refused the push to {ref}: the branch is protected (GH006). Branch protection "
+        "rules that match autorecover/* must allow the bot to push, or the rule must not match.",
+    ),
+    (
+        PushStatus.RULESET,
+        re.compile(r"GH013: Repository rule violations found"),
+        "GitHub refused the push to {ref}: a repository ruleset forbids it (GH013). Exclude "
+        "autorecover/* branches from the ruleset or add the bot to its bypass list.",
+    ),
+    (
+        PushStatus.WORKFLOW_PERMISSION,
+        re.compile(r"to create or update workflow `|without `workflows?` (?:permission|scope)"),
+        "GitHub refused the push to {ref}: it changes a workflow file{path} and the token has no "
+        "`workflows` permission. autorecover never changes .github/, so no pull request is "
+        "opened; this should have been refused before the push.",
+    ),
+    (
+        PushStatus.STALE_LEASE,
+        re.compile(r"\(stale info\)"),
+        "The push to {ref} was refused: the remote branch changed since autorecover looked at it "
+        "(lease). Nothing was overwritten; another run may be handling this failure.",
+    ),
+    (
+        PushStatus.NON_FAST_FORWARD,
+        re.compile(r"\((?:fetch first|non-fast-forward|already exists)\)"),
+        "The push to {ref} was refused: someone else pushed to the branch. Nothing was "
+        "overwritten.",
+    ),
+    (
+        PushStatus.PERMISSION_DENIED,
+        re.compile(
+            r"Permission to \S+ denied|returned error: 403|Write access to repository not granted"
+            r"|Authentication failed|could not read Username"
+        ),
+        "The token cannot push {ref}: the workflow needs `permissions: contents: write`.",
+    ),
+)
+
+
+def classify_push(returncode: int, stdout: str, stderr: str, ref: str) -> tuple[PushStatus, str]:
+    """Map a `git push --porcelain` result for `ref` to a status and a clear message (R5)."""
+    statuses = [s for s in parse_push_porcelain(stdout) if s.ref == ref]
+    flag = statuses[0].flag if statuses else ""
+    if returncode == 0 and flag == "=":
+        return PushStatus.UP_TO_DATE, f"{ref} already holds this commit"
+    if returncode == 0 and flag == "-":
+        return PushStatus.DELETED, f"deleted {ref}"
+    if returncode == 0 and flag in (" ", "+", "*"):
+        return PushStatus.PUSHED, f"pushed {ref}"
+    text = f"{stdout}\n{stderr}"
+    for status, pattern, message in _REJECTIONS:
+        if pattern.search(text):
+            found = _WORKFLOW_RE.search(text)
+            path = f" ({found.group('path')})" if found else ""
+            return status, message.format(ref=ref, path=path)
+    reason = statuses[0].summary if statuses else (stderr.strip().splitlines() or ["no output"])[-1]
+    return PushStatus.REJECTED, f"The push to {ref} failed: {reason[:300]}"

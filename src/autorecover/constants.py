@@ -1,0 +1,111 @@
+"""Facts about autorecover that more than one module needs, each defined once.
+
+A fact that is written in one place and read back in another (a branch name, a marker in
+an issue body, a timestamp in the ledger) is kept here together with the regex or parser
+that reads it, so the writer and the reader cannot drift apart (the shape of
+python/bedevere's `util.py`). `tests/test_constants.py` fails when one of these literals
+appears anywhere else under `src/`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+# -- identity ---------------------------------------------------------------------------
+
+BOT_NAME = "autorecover"
+CONFIG_PATH = ".github/autorecover.yml"  # read from the default branch only (S7)
+
+# Branches the bot owns: `autorecover/<category>/<fingerprint8>`. Runs on them are never
+# fixed again (docs/security.md#r7) and nothing else is ever pushed to (#s10).
+BOT_BRANCH_PREFIX = f"{BOT_NAME}/"
+BOT_BRANCH_RE = re.compile(r"^autorecover/[a-z0-9_-]{1,40}/[0-9a-f]{8}$")
+BRANCH_CATEGORY_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
+FINGERPRINT_RE = re.compile(r"^[0-9a-f]{8,64}$")
+
+# The orphan branch that holds the ledger, and the file on it.
+STATE_BRANCH = f"{BOT_NAME}/state"
+LEDGER_PATH = "ledger.json"
+
+# Every fix commit carries this trailer; a failure at such a head is autorecover's own.
+COMMIT_TRAILER_KEY = "Autorecover-Fingerprint"
+COMMIT_TRAILER = f"{COMMIT_TRAILER_KEY}:"
+
+# -- hidden markers in issue, PR and comment bodies -------------------------------------
+
+FINGERPRINT_MARKER = "<!-- autorecover:fingerprint={} -->"
+FINGERPRINT_MARKER_RE = re.compile(r"<!-- autorecover:fingerprint=([0-9A-Za-z]{1,64}) -->")
+DASHBOARD_MARKER = "<!-- autorecover:dashboard -->"
+FOREIGN_COMMITS_MARKER = "<!-- autorecover:foreign-commits -->"
+
+# -- labels -----------------------------------------------------------------------------
+
+DEFAULT_LABEL = BOT_NAME
+REVIEW_LABEL = f"{BOT_NAME}: review"
+CATEGORY_LABEL = f"{BOT_NAME}: {{}}"
+SEVERITY_LABEL = "severity: {}"
+
+# -- defaults of the settings (core/settings.py resolves them; action.yml repeats them
+#    for the runner, and tests/test_constants.py checks that it does so faithfully) -----
+
+DEFAULT_MIN_CONFIDENCE = 0.7
+DEFAULT_MAX_RERUNS = 2
+DEFAULT_BACKOFF_SECONDS = 30.0
+DEFAULT_BACKOFF_MAX_SECONDS = 300.0
+DEFAULT_COOLDOWN_DAYS = 7.0
+DEFAULT_MAX_OPEN_PULLS = 5
+REPORT_FILE = "autorecover-report.json"
+
+# -- fixers -----------------------------------------------------------------------------
+
+FIXER_BLACK = "black"
+FIXER_ISORT = "isort"
+FIXER_RUFF_FORMAT = "ruff-format"
+FIXER_RUFF_FIX = "ruff-fix"
+FIXER_ADD_REQUIREMENT = "add-requirement"
+FIXER_NAMES = (FIXER_BLACK, FIXER_ISORT, FIXER_RUFF_FORMAT, FIXER_RUFF_FIX, FIXER_ADD_REQUIREMENT)
+
+# -- time -------------------------------------------------------------------------------
+
+# GitHub's timestamps (`closed_at`) and the ledger's are ISO 8601 in UTC, second precision.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def format_time(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(UTC)).strftime(TIME_FORMAT)
+
+
+def parse_time(stamp: object) -> datetime | None:
+    """A timestamp written by GitHub or by `format_time`; None when it is not one."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        return datetime.strptime(stamp, TIME_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# -- markers and branch names, written and read back ------------------------------------
+
+
+def fingerprint_marker(fingerprint: str) -> str:
+    return FINGERPRINT_MARKER.format(fingerprint)
+
+
+def marked_fingerprint(body: str) -> str | None:
+    """The fingerprint a body's marker names, or None."""
+    found = FINGERPRINT_MARKER_RE.search(body)
+    return found.group(1) if found else None
+
+
+def bot_branch_name(category: str, fingerprint: str) -> str:
+    """`autorecover/<category>/<first 8 of the fingerprint>`: deterministic, so the same
+    failure always proposes its fix on the same branch (docs/security.md#r1)."""
+    if not BRANCH_CATEGORY_RE.match(category) or not FINGERPRINT_RE.match(fingerprint):
+        raise ValueError(f"invalid branch parts: {category!r}, {fingerprint!r}")
+    return f"{BOT_BRANCH_PREFIX}{category}/{fingerprint[:8]}"
+
+
+def is_bot_branch(name: str) -> bool:
+    return bool(BOT_BRANCH_RE.match(name))

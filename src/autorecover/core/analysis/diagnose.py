@@ -1,0 +1,284 @@
+"""Job log + knowledge base -> findings -> one `Diagnosis` per job.
+
+`scan` makes one pass over the log; `proposal` ranks the findings and proposes an action;
+this module assembles the Diagnosis (title, evidence, fingerprint) around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from autorecover.constants import DEFAULT_MIN_CONFIDENCE
+from autorecover.core.analysis import modulemap
+from autorecover.core.analysis.fingerprint import fingerprint, identity
+from autorecover.core.analysis.lines import Chunk, Limits, LineChunker
+from autorecover.core.analysis.propose import (
+    Ranked,
+    confidence,
+    in_failing_step,
+    propose_action,
+    propose_fixes,
+    rank_key,
+    retarget,
+)
+from autorecover.core.analysis.scan import LogScan, Record
+from autorecover.core.analysis.steps import STRUCTURE_PATTERNS
+from autorecover.core.models import (
+    Action,
+    Category,
+    Diagnosis,
+    EvidenceLine,
+    Finding,
+    LogStats,
+    Severity,
+)
+from autorecover.core.rules.loader import RuleSet, load_ruleset
+from autorecover.core.rules.schema import fill
+
+MAX_EVIDENCE = 40
+ANNOTATION_STEP = "(annotation)"
+
+
+@dataclass(frozen=True)
+class AnalysisContext:
+    """What the caller knows beyond the log text."""
+
+    annotations: Sequence[str] = ()
+    repository: str | None = None  # owner/name; the project's own package is named so
+    local_modules: frozenset[str] = frozenset()
+    module_overrides: Mapping[str, str] = field(default_factory=dict)
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    limits: Limits = field(default_factory=Limits)
+    redact: Callable[[str], str] = field(default=str)  # the identity: tests pass their own
+
+
+class JobAnalysis:
+    """One job's analysis in two phases, so a caller can decide after reading the log
+    whether the job's annotations are worth a request (a job timeout or a lost runner is
+    only visible there; most failures explain themselves in the log)."""
+
+    def __init__(self, ruleset: RuleSet, context: AnalysisContext | None = None) -> None:
+        self.ruleset = ruleset
+        self.context = context or AnalysisContext()
+        self.scan = LogScan(ruleset.matcher(STRUCTURE_PATTERNS))
+        self.chunker = LineChunker(self.context.limits)
+
+    def feed(self, blocks: Iterable[bytes]) -> None:
+        """Scan the log. The multi-pattern search of a chunk runs in a worker thread while
+        this one reads and normalises the next: RE2 releases the GIL while it searches, so
+        on a 2-core runner the two overlap (one chunk in flight, so memory stays flat)."""
+        matcher = self.scan.matcher
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="autorecover-scan") as pool:
+            in_flight: tuple[Chunk, Future[list[int]]] | None = None
+            for chunk in self.chunker.feed_all(blocks):
+                future = pool.submit(matcher.candidates, chunk.data)
+                if in_flight is not None:
+                    self._scan(*in_flight)
+                in_flight = (chunk, future)
+            if in_flight is not None:
+                self._scan(*in_flight)
+        self.scan.tracker.close(self.scan.last_line)
+
+    def _scan(self, chunk: Chunk, found: Future[list[int]]) -> None:
+        self.scan.chunk(chunk.data, chunk.first_line, chunk.n_lines, found.result())
+
+    def explained(self) -> bool:
+        """True when the log shows a failure and a significant rule explains its step."""
+        tracker = self.scan.tracker
+        failing = tracker.failing_step()
+        if not (tracker.exit_code or tracker.errors) or failing is None or failing.cancelled:
+            return False
+        return any(
+            record.rule.significant and record.step is failing for record in self.scan.records
+        )
+
+    def annotate(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.scan.annotation(text)
+
+    def diagnosis(self, source: str) -> Diagnosis:
+        stats = LogStats(
+            lines=max(self.scan.last_line, 0),
+            bytes_read=self.chunker.stats.bytes_read,
+            bytes_skipped=self.chunker.stats.bytes_skipped,
+            lines_cut=self.chunker.stats.lines_cut,
+            findings_dropped=self.scan.dropped,
+        )
+        return _diagnose(self.scan, self.ruleset, self.context, source, stats)
+
+
+def analyze_job(
+    blocks: Iterable[bytes],
+    source: str,
+    ruleset: RuleSet,
+    context: AnalysisContext | None = None,
+) -> Diagnosis:
+    """Diagnose one job's log, given as undecoded byte blocks of any size, with the
+    annotations in `context`."""
+    analysis = JobAnalysis(ruleset, context)
+    analysis.feed(blocks)
+    analysis.annotate(analysis.context.annotations)
+    return analysis.diagnosis(source)
+
+
+def analyze_text(
+    text: str | bytes,
+    source: str = "<text>",
+    ruleset: RuleSet | None = None,
+    context: AnalysisContext | None = None,
+) -> Diagnosis:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return analyze_job([data], source, ruleset or load_ruleset(), context)
+
+
+def _diagnose(
+    scan: LogScan, ruleset: RuleSet, context: AnalysisContext, source: str, stats: LogStats
+) -> Diagnosis:
+    failing = scan.tracker.failing_step()
+    repository = context.repository or scan.repo_hint
+
+    def resolve(module: str) -> modulemap.Resolution:
+        return modulemap.resolve(
+            module,
+            repository=repository,
+            local_modules=context.local_modules,
+            overrides=context.module_overrides,
+        )
+
+    ranked = [
+        Ranked(record, retarget(record, ruleset, resolve), in_failing_step(record, failing))
+        for record in scan.records
+    ]
+    findings = tuple(
+        Finding(
+            rule=item.rule.id,
+            category=item.rule.category,
+            severity=item.rule.severity,
+            line=item.record.line,
+            text=context.redact(item.record.text),
+            captures=item.record.captures,
+            step=item.record.step.name if item.record.step else ANNOTATION_STEP,
+            in_failing_step=item.in_failing,
+        )
+        for item in sorted(ranked, key=lambda r: r.record.line)
+    )
+    failing_name = failing.name if failing else None
+    candidates = [item for item in ranked if item.rule.actionable or item.in_failing]
+    if not candidates:
+        return _no_match(scan, context, source, stats, findings, failing_name)
+    primary = max(candidates, key=rank_key)
+    rule = primary.rule
+    captures = dict(primary.record.captures)
+    sureness = confidence(primary, ranked, failing)
+    fixes, blocker = propose_fixes(ranked, primary, resolve, scan.requirements_file)
+    action, reason = propose_action(primary, sureness, fixes, blocker, context.min_confidence)
+    return Diagnosis(
+        source=source,
+        category=rule.category,
+        severity=rule.severity,
+        confidence=sureness,
+        title=fill(rule.title, captures),
+        explanation=rule.explanation,
+        remediation=rule.remediation,
+        rule=rule.id,
+        failing_step=failing_name,
+        evidence=_evidence(primary, ranked, context),
+        findings=findings,
+        transient=rule.transient,
+        action=action,
+        fixes=fixes if action is Action.FIX_PR else (),
+        fingerprint=fingerprint(
+            rule.category, rule.id, identity(primary.record.text, captures, rule.title)
+        ),
+        reason=reason,
+        stats=stats,
+    )
+
+
+def _no_match(
+    scan: LogScan,
+    context: AnalysisContext,
+    source: str,
+    stats: LogStats,
+    findings: tuple[Finding, ...],
+    failing: str | None,
+) -> Diagnosis:
+    tracker = scan.tracker
+    failed = bool(tracker.exit_code) or tracker.errors > 0
+    if failed:
+        action, reason = Action.ISSUE, "the job failed, but no rule recognised the cause"
+        title = "Unrecognised failure" + (f" in step '{failing}'" if failing else "")
+        lines = scan.exit_context or list(scan.tail)
+    elif tracker.cancelled:
+        action, reason = Action.NONE, "the job was cancelled and no timeout was reported"
+        title = "Job cancelled"
+        lines = list(scan.tail)
+    else:
+        action, reason = Action.NONE, "no failure found in the log"
+        title = "No failure found"
+        lines = []
+    evidence = tuple(
+        EvidenceLine(line=n, text=context.redact(text)) for n, text in lines if text.strip()
+    )
+    key = "\n".join(text for _, text in lines[-3:])
+    return Diagnosis(
+        source=source,
+        category=Category.UNKNOWN,
+        severity=Severity.HIGH if failed else Severity.LOW,
+        confidence=0.0,
+        title=title,
+        explanation=(
+            "None of the knowledge base's rules matched this log. The last lines of the "
+            "failing step are shown as evidence."
+            if failed
+            else "The log holds no sign of a failure."
+        ),
+        remediation=(
+            "Read the evidence and the full job log. If this failure recurs, add a rule for "
+            "it under `rules.add` in .github/autorecover.yml so it is recognised next time."
+            if failed
+            else "Nothing to do."
+        ),
+        rule=None,
+        failing_step=failing,
+        evidence=evidence,
+        findings=findings,
+        transient=False,
+        action=action,
+        fixes=(),
+        fingerprint=fingerprint(Category.UNKNOWN, "", key),
+        reason=reason,
+        stats=stats,
+    )
+
+
+def _evidence(
+    primary: Ranked, ranked: list[Ranked], context: AnalysisContext
+) -> tuple[EvidenceLine, ...]:
+    lines: dict[int, EvidenceLine] = {}
+    annotations: list[EvidenceLine] = []
+
+    def add(record: Record, with_context: bool) -> None:
+        if record.line == 0:
+            annotations.append(EvidenceLine(0, context.redact(record.text), True))
+            return
+        if with_context:
+            for number, text in record.before + record.after:
+                # Step-framing markers and blank lines say nothing about the failure.
+                if text.strip() and text != "##[endgroup]":
+                    lines.setdefault(number, EvidenceLine(number, context.redact(text)))
+        lines[record.line] = EvidenceLine(record.line, context.redact(record.text), True)
+
+    add(primary.record, with_context=True)
+    seen = {primary.rule.id}
+    for item in sorted(ranked, key=rank_key, reverse=True):
+        if len(lines) >= MAX_EVIDENCE // 2:
+            break
+        if item.rule.id in seen or not item.rule.significant or not item.in_failing:
+            continue
+        seen.add(item.rule.id)
+        add(item.record, with_context=False)
+    ordered = annotations[:3] + [lines[n] for n in sorted(lines)]
+    return tuple(ordered[:MAX_EVIDENCE])

@@ -1,0 +1,302 @@
+"""Everything a maintainer reads, before it is rendered: titles, labels, markers, commit
+messages and the template contexts of the fix PR, the issue, the recurrence comment, the
+dashboard and the step summary (pure; the sandboxed Jinja rendering is an adapter).
+
+Built here once and tested as data (the shape of python/bedevere's `build_issue_body`), so
+the templates hold layout, never decisions. Keys of the contexts are part of the contract
+with users' own templates (`templates.directory`): add keys, never rename them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from autorecover import __version__
+from autorecover.constants import (
+    CATEGORY_LABEL,
+    DASHBOARD_MARKER,
+    FIXER_ADD_REQUIREMENT,
+    SEVERITY_LABEL,
+    fingerprint_marker,
+    format_time,
+)
+from autorecover.core.config import IssuesConfig, PullRequestsConfig
+from autorecover.core.event import WorkflowRun
+from autorecover.core.models import (
+    Applied,
+    Decision,
+    Diagnosis,
+    Escalation,
+    JobResult,
+    primary,
+)
+from autorecover.core.text import mdsafe
+from autorecover.core.tracker import Item
+
+DASHBOARD_TITLE = "Auto-recovery dashboard"
+ISSUE_TITLE = "[autorecover] {prefix}{what}"
+FLAKY_PREFIX = "Flaky, reruns exhausted: "
+PR_TITLE_PREFIX = "autorecover: "
+LABEL_COLORS = {"critical": "b60205", "high": "d93f0b", "medium": "fbca04", "low": "c2e0c6"}
+OTHER_LABEL_COLOR = "ededed"
+ISSUE_EXCERPT = 40  # evidence lines in a new issue
+PR_EXCERPT = 20
+SHORT_EXCERPT = 5  # the retry after GitHub found a body too long (#t46)
+
+
+def evidence(diagnosis: Diagnosis | None, lines: int) -> str:
+    if diagnosis is None:
+        return ""
+    return "\n".join(line.text for line in diagnosis.evidence[:lines])
+
+
+def jobs_of(decision: Decision, jobs: Mapping[int, JobResult]) -> list[JobResult]:
+    return [jobs[job_id] for job_id in decision.jobs if job_id in jobs]
+
+
+# -- issues -----------------------------------------------------------------------------
+
+
+def issue_title(decision: Decision, jobs: Sequence[JobResult]) -> str:
+    diagnosis = primary(job.diagnosis for job in jobs)
+    what = diagnosis.title if diagnosis else "job log unavailable"
+    prefix = FLAKY_PREFIX if decision.escalation is Escalation.RERUNS_EXHAUSTED else ""
+    # A title is plain text on GitHub, but references and mentions in it still link.
+    return mdsafe.plain_text(ISSUE_TITLE.format(prefix=prefix, what=what))
+
+
+def issue_labels(decision: Decision, config: IssuesConfig) -> dict[str, str]:
+    """Label name -> description, for every label a new issue carries."""
+    labels = {name: "Opened by autorecover" for name in config.labels}
+    labels[CATEGORY_LABEL.format(decision.category)] = f"Failure category {decision.category}"
+    labels[SEVERITY_LABEL.format(decision.severity)] = f"Severity {decision.severity}"
+    return labels
+
+
+def label_color(name: str) -> str:
+    return LABEL_COLORS.get(name.rsplit(":", 1)[-1].strip(), OTHER_LABEL_COLOR)
+
+
+def _job_rows(jobs: Sequence[JobResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": job.name,
+            "html_url": job.html_url,
+            "failing_step": job.diagnosis.failing_step if job.diagnosis else None,
+        }
+        for job in jobs
+    ]
+
+
+def _history(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "occurrences": entry.get("occurrences", 1) or 1,
+        "first_seen": entry.get("first_seen") or "",
+        "reruns": entry.get("reruns", 0),
+        "recoveries": entry.get("recoveries", 0),
+    }
+
+
+def _shared(
+    decision: Decision, run: WorkflowRun, jobs: Sequence[JobResult], entry: Mapping[str, Any]
+) -> dict[str, Any]:
+    return {
+        "run": run.to_dict(),
+        "jobs": _job_rows(jobs),
+        "history": _history(entry),
+        "escalation": str(decision.escalation),
+        "escalation_detail": decision.escalation_detail,
+        "fingerprint": decision.fingerprint,
+    }
+
+
+def _diagnosis_view(diagnosis: Diagnosis | None, decision: Decision) -> dict[str, Any]:
+    if diagnosis is None:
+        return {
+            "category": str(decision.category),
+            "severity": str(decision.severity),
+            "confidence": 0.0,
+            "title": "The job's log is unavailable",
+            "explanation": "The job failed, but its log has expired or could not be read, so "
+            "autorecover cannot say why.",
+            "remediation": "Open the job on GitHub; rerun it to get a fresh log if needed.",
+            "rule": None,
+        }
+    data = diagnosis.to_dict()
+    data["severity"] = str(decision.severity)
+    return data
+
+
+def issue_context(
+    decision: Decision,
+    run: WorkflowRun,
+    jobs: Sequence[JobResult],
+    entry: Mapping[str, Any],
+    config: IssuesConfig,
+    previous: Item | None,
+    excerpt: int = ISSUE_EXCERPT,
+) -> dict[str, Any]:
+    """issue_body.md.j2: a new issue for `decision` (`previous`: the closed one it follows)."""
+    diagnosis = primary(job.diagnosis for job in jobs)
+    return {
+        **_shared(decision, run, jobs, entry),
+        "primary": _diagnosis_view(diagnosis, decision),
+        "evidence": evidence(diagnosis, excerpt),
+        "previous": previous,
+        "fallback": decision.fallback,
+        "cooldown_days": f"{config.cooldown_days:g}",
+        "marker": fingerprint_marker(decision.fingerprint),
+    }
+
+
+def comment_context(
+    decision: Decision,
+    run: WorkflowRun,
+    jobs: Sequence[JobResult],
+    entry: Mapping[str, Any],
+    excerpt: int = ISSUE_EXCERPT,
+) -> dict[str, Any]:
+    """comment.md.j2: a recurrence on the open issue."""
+    diagnosis = primary(job.diagnosis for job in jobs)
+    return {**_shared(decision, run, jobs, entry), "evidence": evidence(diagnosis, excerpt)}
+
+
+# -- fix pull requests ------------------------------------------------------------------
+
+
+def pr_title(applied: Sequence[Applied]) -> str:
+    requirements = [
+        a.fix.param("distribution") for a in applied if a.fix.fixer == FIXER_ADD_REQUIREMENT
+    ]
+    formatters = [a.fix.fixer for a in applied if a.fix.fixer != FIXER_ADD_REQUIREMENT]
+    parts = []
+    if formatters:
+        parts.append("format with " + ", ".join(dict.fromkeys(formatters)))
+    if requirements:
+        parts.append("declare " + ", ".join(requirements))
+    return mdsafe.plain_text(PR_TITLE_PREFIX + " and ".join(parts))
+
+
+def commit_message(applied: Applied, diagnosis: Diagnosis | None) -> str:
+    fix = applied.fix
+    if fix.fixer == FIXER_ADD_REQUIREMENT:
+        subject = f"Declare {fix.param('distribution')}, imported as {fix.param('module')}"
+    else:
+        subject = f"Apply {applied.result.tool or fix.fixer} {applied.result.version}".strip()
+    why = f"\n\nThe job failed with: {diagnosis.title}" if diagnosis else ""
+    return mdsafe.plain_text(subject) + mdsafe.plain_text(why)[:300]
+
+
+def pr_context(
+    decision: Decision,
+    applied: Sequence[Applied],
+    jobs: Sequence[JobResult],
+    run: WorkflowRun,
+    diffstat: str,
+    config: PullRequestsConfig,
+) -> dict[str, Any]:
+    """pr_body.md.j2: the fix pull request."""
+    diagnosis = primary(job.diagnosis for job in jobs)
+    return {
+        "marker": fingerprint_marker(decision.fingerprint),
+        "run": {
+            "workflow": run.name,
+            "html_url": run.html_url,
+            "head_branch": run.head_branch,
+            "head_sha": run.head_sha,
+        },
+        "review": decision.review,
+        "jobs": [
+            {
+                "name": j.name,
+                "html_url": j.html_url,
+                "title": j.diagnosis.title if j.diagnosis else "",
+                "category": str(j.diagnosis.category) if j.diagnosis else "",
+                "severity": str(j.diagnosis.severity) if j.diagnosis else "",
+                "failing_step": j.diagnosis.failing_step if j.diagnosis else None,
+            }
+            for j in jobs
+        ],
+        "evidence": evidence(diagnosis, PR_EXCERPT),
+        "results": [
+            {
+                "fixer": a.fix.spec,
+                "files": list(a.result.changed_files),
+                "tool": a.result.tool,
+                "version": a.result.version,
+                "notes": list(a.result.notes),
+                "verify_command": " ".join(a.verification.argv[:6]),
+                "passed": a.verification.passed,
+            }
+            for a in applied
+        ],
+        "diffstat": diffstat,
+        "category": str(decision.category),
+        "cooldown_days": f"{config.cooldown_days:g}",
+    }
+
+
+FOREIGN_COMMITS_COMMENT = (
+    "Commits by others are on this branch, so autorecover no longer updates it. It will not "
+    "push here again."
+)
+
+
+def pr_refused_note(branch: str, compare_url: str) -> str:
+    """Why a pushed fix has no pull request (the repository setting), for its issue (#t33)."""
+    return (
+        "autorecover pushed a verified fix to branch "
+        f"`{branch}`, but GitHub refused to let it open the pull request: the "
+        "repository setting **Allow GitHub Actions to create and approve pull "
+        "requests** (Settings → Actions → General → Workflow permissions) is off. "
+        f"Open it yourself from the comparison: <{compare_url}>"
+    )
+
+
+def push_refused_note(message: str, patch: str, truncated: bool, secret: bool) -> str:
+    """A verified fix GitHub would not take, as a patch in its issue (#t32)."""
+    note = (
+        f"autorecover prepared a verified fix, but GitHub refused the push: {message}\n\n"
+        + mdsafe.code_block(patch, "diff")
+        + ("\n\n(the patch is cut)" if truncated else "")
+    )
+    if secret:
+        note += "\n\nThis is a bug in autorecover's redaction; please report it."
+    return note
+
+
+# -- the dashboard and the step summary -------------------------------------------------
+
+
+def dashboard_context(
+    pulls: Sequence[Item],
+    issues: Sequence[Item],
+    stats: Mapping[str, Any],
+    durations: Mapping[str, str],
+    mean_recovery: str,
+    now: Any,
+) -> dict[str, Any]:
+    return {
+        "pulls": list(pulls),
+        "issues": list(issues),
+        "stats": stats,
+        "durations": dict(durations),
+        "mean_recovery": mean_recovery,
+        "updated": format_time(now),
+        "version": __version__,
+        "marker": DASHBOARD_MARKER,
+    }
+
+
+def summary_context(report: Mapping[str, Any]) -> dict[str, Any]:
+    """summary.md.j2: the run report, and each job's decision."""
+    decision_of = {job: outcome for outcome in report["outcomes"] for job in outcome["jobs"]}
+    return {"data": report, "decision_of": decision_of}
+
+
+def summary_fallback(result: str, error: BaseException) -> str:
+    return (
+        f"## autorecover: {result}\n\nThe summary template failed "
+        f"({type(error).__name__}); the JSON report has the details.\n"
+    )

@@ -1,0 +1,125 @@
+"""One multi-pattern scan per chunk: RE2 `Set` finds which patterns occur, then only those
+patterns are run again (each alone) to locate their lines and captures.
+
+Why RE2 (measured in benchmarks/engines.py): it guarantees linear time for built-in and
+user patterns alike (security.md TM10, rows T15-T17), its Set scans a 1 MiB chunk for all
+patterns at once at several hundred MB/s, and it ships as a portable wheel. Python's `re`
+per pattern and per line is two orders of magnitude slower and can backtrack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+from autorecover.core.rules.schema import Rule, prepare_pattern, re2_options
+
+# A rule matching every line of a hostile log must not make the analyzer do per-line
+# Python work for millions of lines: at most this many matches per pattern and chunk
+# are located (the rest are only counted by the caller as "more").
+MAX_HITS_PER_PATTERN = 64
+
+# RE2 gives its DFA a memory budget and silently reports "no match" when a Set search
+# runs out of it. An always-matching sentinel (`\z`) tells us the search completed; when
+# it is missing we fall back to running each pattern on its own, which RE2 can always do.
+_SENTINEL = r"\z"
+_SET_MAX_MEM = 96 << 20
+
+
+@dataclass(slots=True)
+class Entry:
+    """A pattern: of a rule (`rule` >= 0) or a structural marker (`kind`). Its own regex is
+    compiled on first use: most patterns never occur in a given log, and compiling all of
+    them up front costs start-up time and memory (the Set has them all anyway)."""
+
+    pattern: bytes
+    rule: int = -1
+    kind: str = ""
+    _regex: Any = None
+
+    @property
+    def regex(self) -> Any:
+        if self._regex is None:
+            self._regex = re2.compile(self.pattern, re2_options())
+        return self._regex
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    entry: int
+    groups: tuple[tuple[str, str], ...]
+
+
+class Matcher:
+    """Compiled rules plus structural markers, scanning normalised chunks."""
+
+    def __init__(self, rules: Sequence[Rule], structure: Mapping[str, str]) -> None:
+        self.rules = tuple(rules)
+        self.entries: list[Entry] = []
+        self._unless: dict[int, tuple[Any, ...]] = {}
+        set_options = re2_options()
+        set_options.max_mem = _SET_MAX_MEM
+        self._set = re2.Set.SearchSet(set_options)
+        for kind, pattern in structure.items():
+            self._add(Entry(prepare_pattern(pattern).encode(), kind=kind))
+        for index, rule in enumerate(self.rules):
+            for pattern in rule.patterns:
+                self._add(Entry(prepare_pattern(pattern).encode(), rule=index))
+        self._sentinel = self._set.Add(_SENTINEL.encode())
+        self._set.Compile()
+        self.fallbacks = 0
+
+    def _add(self, entry: Entry) -> None:
+        index = self._set.Add(entry.pattern)
+        assert index == len(self.entries)
+        self.entries.append(entry)
+
+    def candidates(self, data: bytes) -> list[int]:
+        found = self._set.Match(data) or []
+        if self._sentinel not in found:
+            # The DFA gave up (memory budget): locate with each pattern on its own.
+            self.fallbacks += 1
+            return [i for i, entry in enumerate(self.entries) if entry.regex.search(data)]
+        return [i for i in found if i != self._sentinel]
+
+    def scan(self, data: bytes, candidates: list[int] | None = None) -> tuple[list[Hit], int]:
+        """Hits in `data` sorted by position, and how many patterns had more than
+        `MAX_HITS_PER_PATTERN` matches (those are not all located). `candidates` are the
+        entries the Set found, when the caller already ran `candidates(data)`."""
+        hits: list[Hit] = []
+        over = 0
+        for index in self.candidates(data) if candidates is None else candidates:
+            regex = self.entries[index].regex
+            for count, match in enumerate(regex.finditer(data)):
+                if count == MAX_HITS_PER_PATTERN:
+                    over += 1
+                    break
+                groups = tuple(
+                    # A CRLF line end is not rewritten before matching; keep it out.
+                    (_name(name), value.decode("utf-8", "replace").rstrip("\r"))
+                    for name, value in match.groupdict().items()
+                    if value is not None
+                )
+                hits.append(Hit(match.start(), match.end(), index, groups))
+        hits.sort(key=lambda hit: (hit.start, hit.entry))
+        return hits, over
+
+    def suppressed(self, rule: int, line: bytes) -> bool:
+        patterns = self.rules[rule].unless
+        if not patterns:
+            return False
+        compiled = self._unless.get(rule)
+        if compiled is None:
+            options = re2_options()
+            compiled = tuple(re2.compile(prepare_pattern(p).encode(), options) for p in patterns)
+            self._unless[rule] = compiled
+        return any(regex.search(line) for regex in compiled)
+
+
+def _name(name: str | bytes) -> str:
+    return name.decode() if isinstance(name, bytes) else name

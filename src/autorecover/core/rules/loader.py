@@ -1,0 +1,132 @@
+"""The knowledge base: built-in rules shipped as YAML data, plus the user's additions,
+overrides and disables from `.github/autorecover.yml` (`rules:` key)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from autorecover.core.rules.engine import Matcher
+from autorecover.core.rules.schema import FIELDS, Rule, parse_rule, suggest
+from autorecover.errors import ConfigError
+
+__all__ = ["Rule", "RuleSet", "builtin_rules", "load_ruleset", "parse_rule"]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _builtin_files() -> list[tuple[str, str]]:
+    folder = resources.files("autorecover.core.rules").joinpath("builtin")
+    return sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+@functools.cache
+def builtin_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for name, text in _builtin_files():
+        data = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - _Loader is a safe loader
+        for item in data.get("rules", []):
+            rule = parse_rule(item, origin=f"builtin:{name}", compile_check=False)
+            if rule.id in seen:
+                raise ConfigError(f"rule '{rule.id}' is defined twice ({seen[rule.id]}, {name})")
+            seen[rule.id] = name
+            rules.append(rule)
+    return tuple(rules)
+
+
+@dataclass
+class RuleSet:
+    rules: tuple[Rule, ...]
+    _matcher: Matcher | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.by_id.get(rule_id)
+
+    def matcher(self, structure: Mapping[str, str]) -> Matcher:
+        if self._matcher is None:
+            active = [rule for rule in self.rules if rule.patterns]
+            self._matcher = Matcher(active, structure)
+        return self._matcher
+
+
+def load_ruleset(user: Any = None, origin: str = ".github/autorecover.yml") -> RuleSet:
+    """Built-in rules with the user's `rules:` section applied.
+
+    ```yaml
+    rules:
+      add: [ {id: my-rule, category: network_error, ...} ]   # new rules
+      override: [ {id: pytest-failed-tests, severity: critical} ]  # change fields
+      disable: [generic-exit-code]
+    ```
+    """
+    rules = list(builtin_rules())
+    if user is None:
+        return RuleSet(tuple(rules))
+    if not isinstance(user, dict):
+        raise ConfigError(f"{origin}: 'rules' must be a mapping with add, override, disable")
+    unknown = [key for key in user if key not in ("add", "override", "disable")]
+    if unknown:
+        keys = ("add", "override", "disable")
+        raise ConfigError(f"{origin}: rules.{unknown[0]} is not a key{suggest(unknown[0], keys)}")
+    by_id = {rule.id: index for index, rule in enumerate(rules)}
+    for rule_data in _list(user, "override", origin):
+        index = _existing(rule_data, by_id, origin, "override")
+        merged = {**rules[index].to_dict(), **rule_data}
+        merged.pop("origin", None)
+        if merged.get("fix") is None:
+            merged.pop("fix", None)
+        rules[index] = parse_rule(merged, origin=origin)
+    for rule_data in _list(user, "add", origin):
+        rule = parse_rule(rule_data, origin=origin)
+        if rule.id in by_id:
+            raise ConfigError(
+                f"{origin}: rules.add: rule '{rule.id}' already exists; use rules.override "
+                "to change a built-in rule"
+            )
+        by_id[rule.id] = len(rules)
+        rules.append(rule)
+    disabled = set()
+    for rule_id in _list(user, "disable", origin):
+        if not isinstance(rule_id, str) or rule_id not in by_id:
+            raise ConfigError(
+                f"{origin}: rules.disable: no rule '{rule_id}'{suggest(str(rule_id), list(by_id))}"
+            )
+        disabled.add(rule_id)
+    return RuleSet(tuple(rule for rule in rules if rule.id not in disabled))
+
+
+def _list(user: Mapping[str, Any], key: str, origin: str) -> Iterable[Any]:
+    value = user.get(key) or []
+    if not isinstance(value, list):
+        raise ConfigError(f"{origin}: rules.{key} must be a list")
+    return value
+
+
+def _existing(data: Any, by_id: Mapping[str, int], origin: str, key: str) -> int:
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise ConfigError(f"{origin}: rules.{key}: each entry needs an 'id'")
+    rule_id = data["id"]
+    if rule_id not in by_id:
+        raise ConfigError(
+            f"{origin}: rules.{key}: no built-in rule '{rule_id}'{suggest(rule_id, list(by_id))}"
+        )
+    unknown = [name for name in data if name not in FIELDS]
+    if unknown:
+        raise ConfigError(
+            f"rule '{rule_id}': unknown field '{unknown[0]}'{suggest(unknown[0], FIELDS)}"
+        )
+    return by_id[rule_id]

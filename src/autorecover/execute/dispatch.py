@@ -1,0 +1,95 @@
+"""Carry out a plan: each decision by the handler of its action, then the follow-up the plan
+prescribes when one could not be carried out; the ledger and the dashboard at the end.
+
+Handlers decide nothing: they carry out one decision and report its `Outcome`. Each runs
+on its own, so a missing permission or a refused request loses only that feature
+(docs/security.md#r9). What an outcome means for the ledger is recorded here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from autorecover.adapters.github.errors import GitHubError
+from autorecover.core import ledger as ledgerlib
+from autorecover.core.models import Action, Decision, JobResult, Outcome, Plan, Status
+from autorecover.core.plan import follow_up, with_follow_up
+from autorecover.execute import dashboard, fix_pr, issue, rerun
+from autorecover.execute.context import Execution
+
+Handler = Callable[[Decision, Mapping[int, JobResult], Execution], Outcome]
+
+
+def _nothing(decision: Decision, jobs: Mapping[int, JobResult], ex: Execution) -> Outcome:
+    return Outcome(decision, Status.SKIPPED, decision.reason)
+
+
+HANDLERS: dict[Action, Handler] = {
+    Action.FIX_PR: fix_pr.handle,
+    Action.RERUN: rerun.handle,
+    Action.ISSUE: issue.handle,
+    Action.NONE: _nothing,
+}
+
+
+def execute(plan: Plan, jobs: Sequence[JobResult], ex: Execution) -> tuple[Outcome, ...]:
+    by_id = {job.job_id: job for job in jobs}
+    for job in jobs:
+        d = job.diagnosis
+        if d is not None and d.action is not Action.NONE:
+            occurrence = ledgerlib.Occurrence(
+                d.fingerprint, str(d.category), d.rule or "", d.title, ex.run.id, ex.stamp
+            )
+            ex.record(ledgerlib.occurred(occurrence))
+    outcomes = []
+    for decision in plan.decisions:
+        outcome = _carry_out(decision, by_id, ex)
+        follow = follow_up(outcome)
+        if follow is not None:
+            outcome = with_follow_up(outcome, _carry_out(follow, by_id, ex))
+        outcomes.append(outcome)
+    return tuple(outcomes)
+
+
+def _carry_out(decision: Decision, jobs: Mapping[int, JobResult], ex: Execution) -> Outcome:
+    outcome = HANDLERS[decision.action](decision, jobs, ex)
+    _record(outcome, jobs, ex)
+    return outcome
+
+
+def _record(outcome: Outcome, jobs: Mapping[int, JobResult], ex: Execution) -> None:
+    if outcome.status is not Status.DONE:
+        return
+    decision = outcome.decision
+    if decision.action is Action.FIX_PR:
+        ex.record(ledgerlib.tracked(decision.fingerprint, pull_request=outcome.number))
+        ex.dashboard_dirty = True
+    elif decision.action is Action.RERUN:
+        fingerprints = sorted(
+            {
+                job.diagnosis.fingerprint
+                for job_id, job in jobs.items()
+                if job_id in decision.jobs and job.diagnosis is not None
+            }
+        )
+        ex.record(ledgerlib.rerun_requested(ex.run.id, ex.run.attempt, fingerprints, ex.stamp))
+    elif decision.action is Action.ISSUE:
+        ex.record(ledgerlib.tracked(decision.fingerprint, issue=outcome.number))
+        ex.dashboard_dirty = ex.dashboard_dirty or outcome.opened
+
+
+def record_attempt(ex: Execution, succeeded: bool) -> None:
+    """This attempt follows one autorecover reran: a success is a recovery."""
+    ex.record(ledgerlib.attempt_finished(ex.run.id, ex.run.attempt, succeeded, ex.stamp))
+    ex.dashboard_dirty = True
+
+
+def conclude(ex: Execution) -> None:
+    """Refresh the dashboard if something it lists changed, then store the ledger (once)."""
+    if ex.dashboard_dirty:
+        try:
+            dashboard.refresh(ex)
+        except GitHubError as exc:
+            raise GitHubError(f"the dashboard issue could not be updated: {exc}") from exc
+    if ex.updates:
+        ex.stored = ex.store.update(ex.run.key, ex.updates, ex.stored)

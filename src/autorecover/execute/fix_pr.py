@@ -1,0 +1,236 @@
+"""Carry out a `fix_pr` decision: fix on autorecover's own branch, verify, push, open or
+update the pull request (docs/security.md#t32 to #t37).
+
+Order matters: staleness is checked before any work (#t36); each fixer's change is
+verified by re-running the check that failed and committed on its own; the push is
+leased against what the remote branch held, and a branch anyone else committed to is
+never pushed to; the PR is looked up by branch before it is created, so a run killed
+between push and PR is resumed by the next delivery (#t35) and two runs at once end with
+one PR (#t22). When GitHub will not take the fix (the push or the PR refused), the
+outcome says why in `undelivered`, and the plan's follow-up puts the fix in an issue.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError, Worktree
+from autorecover.adapters.github.errors import GitHubError, NoCommitsBetween, PullRequestForbidden
+from autorecover.adapters.github.pulls import PullRequest, Pulls
+from autorecover.adapters.gitparse import PushStatus
+from autorecover.adapters.proc import CommandError
+from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name, parse_time
+from autorecover.core import bodies
+from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
+from autorecover.execute.apply import apply_fixes
+from autorecover.execute.context import Execution, Workspace
+from autorecover.fixers import FixerError, ToolEnv
+
+MAX_PATCH_IN_ISSUE = 20_000
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One fix PR being made: the decision, where, and on which branch."""
+
+    decision: Decision
+    jobs: Mapping[int, JobResult]
+    ex: Execution
+    workspace: Workspace
+    branch: str
+    base: str
+
+    def outcome(
+        self, status: Status, detail: str, pr: PullRequest | None = None, url: str = ""
+    ) -> Outcome:
+        return Outcome(self.decision, status, detail, pr.url if pr is not None else url)
+
+
+def handle(decision: Decision, jobs: Mapping[int, JobResult], ex: Execution) -> Outcome:
+    if ex.workspace is None:
+        return Outcome(decision, Status.SKIPPED, "no workspace to fix in")
+    try:
+        open_pulls = len(ex.tracker().open_pulls())
+    except GitHubError:
+        open_pulls = 0  # the cap is checked on what we can see
+    if not ex.run.head_branch:
+        return Outcome(decision, Status.SKIPPED, "the run has no branch to propose a fix to")
+    branch = bot_branch_name(str(decision.category), decision.fingerprint)
+    job = _Job(decision, jobs, ex, ex.workspace, branch, ex.run.head_branch)
+    try:
+        outcome = _make(job, Pulls(ex.client), open_pulls)
+    except GitHubError as exc:
+        return Outcome(decision, Status.FAILED, str(exc))
+    return outcome
+
+
+def _make(job: _Job, pulls: Pulls, open_pulls: int) -> Outcome:
+    existing = pulls.for_branch(job.branch)
+    open_pr = next((pr for pr in existing if pr.state == "open"), None)
+    refusal = _refusal(job, existing, open_pr, open_pulls)
+    if refusal:
+        return job.outcome(Status.SKIPPED, refusal, url=existing[0].url if existing else "")
+    run = job.ex.run
+    try:
+        repo = _repo(job)
+        stale = repo.check_stale(job.base, run.head_sha)
+        if stale.stale:
+            return job.outcome(Status.SKIPPED, f"stale: {stale.message}")
+        repo.fetch_commit(run.head_sha)
+        path = Path(tempfile.mkdtemp(prefix="autorecover-fix-", dir=job.workspace.temp))
+        with repo.add_worktree(path / "tree", run.head_sha, job.branch) as tree:
+            return _fix_in(job, tree, pulls, open_pr)
+    except ProtectedPathError as exc:
+        return job.outcome(Status.FAILED, f"refused before pushing: {exc}")
+    except (GitError, FixerError, CommandError) as exc:
+        return job.outcome(Status.FAILED, f"the fix could not be made: {exc}")
+
+
+def _refusal(
+    job: _Job, existing: list[PullRequest], open_pr: PullRequest | None, open_pulls: int
+) -> str:
+    if open_pr is not None:
+        return ""
+    config = job.ex.settings.config.pull_requests
+    closed = next((pr for pr in existing if pr.state == "closed" and not pr.merged), None)
+    if closed is not None:
+        when = parse_time(closed.closed_at)
+        if when is None or job.ex.now - when < timedelta(days=config.cooldown_days):
+            return (
+                f"#{closed.number} was closed without merging less than "
+                f"{config.cooldown_days:g} days ago; not proposed again (cooldown)"
+            )
+    if open_pulls >= config.max_open:
+        return (
+            f"{open_pulls} autorecover pull requests are open (pull_requests.max_open "
+            f"is {config.max_open}); not opening another"
+        )
+    return ""
+
+
+def _repo(job: _Job) -> GitRepo:
+    workspace = job.workspace
+    redactor = job.ex.redactor
+    safe = (str(workspace.path),)
+    if (workspace.path / ".git").exists():
+        return GitRepo(
+            workspace.path,
+            token=workspace.token,
+            server_url=workspace.server_url,
+            redactor=redactor,
+            safe_directories=safe,
+        )
+    # No actions/checkout before autorecover: a repository of our own, fetching only the
+    # failing commit.
+    url = f"{workspace.server_url.rstrip('/')}/{job.ex.run.repository}.git"
+    return GitRepo.scratch(
+        Path(tempfile.mkdtemp(prefix="autorecover-repo-", dir=workspace.temp)),
+        url,
+        token=workspace.token,
+        server_url=workspace.server_url,
+        redactor=redactor,
+        safe_directories=safe,
+    )
+
+
+def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None) -> Outcome:
+    ex, decision = job.ex, job.decision
+    tools = ToolEnv(job.workspace.temp / "autorecover-tools", redactor=ex.redactor)
+    attempt = apply_fixes(
+        tree,
+        decision,
+        job.jobs,
+        tools=tools,
+        redactor=ex.redactor,
+        trusted=ex.run.trusted,
+        settings=ex.settings,
+    )
+    if not attempt.applied:
+        failures = attempt.failures
+        detail = "nothing to fix: " + ("; ".join(failures) or "the fixers changed nothing")
+        return job.outcome(Status.FAILED if failures else Status.SKIPPED, detail)
+    state = tree.remote_branch_state(job.branch, decision.fingerprint)
+    if state.exists and not state.ours:
+        who = ", ".join(sorted({c.author_email for c in state.foreign})) or "someone"
+        if open_pr is not None:
+            pulls.comment_once(
+                open_pr.number, FOREIGN_COMMITS_MARKER, bodies.FOREIGN_COMMITS_COMMENT
+            )
+        detail = f"{job.branch} has commits by {who}; left untouched"
+        return job.outcome(Status.SKIPPED, detail, open_pr)
+    head = tree.rev_parse("HEAD")
+    unchanged = state.exists and state.tip and tree.tree_sha(state.tip) == tree.tree_sha(head)
+    if not unchanged:
+        if tree.check_stale(job.base, ex.run.head_sha).stale:
+            return job.outcome(Status.SKIPPED, "stale: the branch moved while fixing")
+        pushed = tree.push(expected_old=state.tip if state.exists else None)
+        if not pushed.ok:
+            return _push_failed(job, tree, pulls, pushed.status, pushed.message)
+    body = _body(job, attempt.applied, tree)
+    if open_pr is not None:
+        pulls.update_body(open_pr.number, body)
+        return job.outcome(Status.DONE, f"updated #{open_pr.number}", open_pr)
+    return _open(job, tree, pulls, attempt.applied, body)
+
+
+def _open(
+    job: _Job, tree: Worktree, pulls: Pulls, applied: tuple[Applied, ...], body: str
+) -> Outcome:
+    config = job.ex.settings.config.pull_requests
+    try:
+        pr = pulls.create(
+            title=bodies.pr_title(applied),
+            branch=job.branch,
+            base=job.base,
+            body=body,
+            draft=config.draft,
+        )
+    except PullRequestForbidden:
+        site = job.ex.run.html_url.split("/actions/", 1)[0]
+        compare = f"{site}/compare/{job.base}...{job.branch}?expand=1"
+        failed = job.outcome(Status.FAILED, "pull request creation is not permitted")
+        return _undelivered(failed, bodies.pr_refused_note(job.branch, compare))
+    except NoCommitsBetween:
+        state = tree.remote_branch_state(job.branch, job.decision.fingerprint)
+        if state.exists and state.ours and state.tip:
+            tree.delete_remote_branch(state.tip)
+        return job.outcome(Status.SKIPPED, "nothing to fix: no commits between the branches")
+    labels = list(config.labels) + ([config.review_label] if job.decision.review else [])
+    note = ""
+    if labels:
+        try:
+            pulls.add_labels(pr.number, labels)
+        except GitHubError as exc:
+            note = f"labels not added ({exc}); "
+    opened = job.outcome(Status.DONE, f"{note}opened #{pr.number}", pr)
+    return Outcome(opened.decision, opened.status, opened.detail, opened.url, opened=True)
+
+
+def _push_failed(
+    job: _Job, tree: Worktree, pulls: Pulls, status: PushStatus, message: str
+) -> Outcome:
+    if status in (PushStatus.STALE_LEASE, PushStatus.NON_FAST_FORWARD):
+        # Another run pushed first (#t22): its pull request is the one.
+        found = next((pr for pr in pulls.for_branch(job.branch) if pr.state == "open"), None)
+        detail = f"another run pushed this fix first ({message})"
+        return job.outcome(Status.SKIPPED, detail, found)
+    patch = tree.patch(tree.base_sha, "HEAD", MAX_PATCH_IN_ISSUE)
+    secret = status == PushStatus.SECRET_PROTECTION
+    note = bodies.push_refused_note(message, patch.text, patch.truncated, secret)
+    return _undelivered(job.outcome(Status.FAILED, f"push refused: {message}"), note)
+
+
+def _undelivered(outcome: Outcome, note: str) -> Outcome:
+    return Outcome(outcome.decision, outcome.status, outcome.detail, outcome.url, undelivered=note)
+
+
+def _body(job: _Job, applied: tuple[Applied, ...], tree: Worktree) -> str:
+    rows = bodies.jobs_of(job.decision, job.jobs)
+    diffstat = tree.diffstat(tree.base_sha, "HEAD").summary()
+    config = job.ex.settings.config.pull_requests
+    context = bodies.pr_context(job.decision, applied, rows, job.ex.run, diffstat, config)
+    return job.ex.render("pr_body.md.j2", context)

@@ -1,0 +1,226 @@
+"""Running a formatter: the one bundled with autorecover, or the exact version the repository
+pins, installed at run time into a per-tool-per-version virtual environment in a cache.
+
+Safety (security.md S2, TM05): a tool runs as ``<python> -I -m <tool>``. ``-I`` keeps the
+working directory (the repository) off ``sys.path``, so a file named ``click.py`` or
+``black.py`` in the repository is never imported, and ignores ``PYTHON*`` variables. The
+environment comes from :func:`proc.minimal_env` (no token, no secret) with a neutral HOME, so
+neither the runner's user configuration (``~/.config/black``, ``~/.config/ruff``) nor anything
+the user's earlier steps wrote there changes what runs. Pinned versions are installed from
+wheels only (``--only-binary=:all:``): building an sdist would run its setup code.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import secrets
+import shutil
+import sys
+import sysconfig
+import venv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from autorecover.adapters import proc
+from autorecover.core.text.redact import Redactor
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    distribution: str
+    module: str
+    minimum: str  # oldest version whose command line autorecover speaks
+
+
+TOOLS: Mapping[str, ToolSpec] = {
+    "black": ToolSpec("black", "black", "22.1.0"),  # --check, `--`, required-version
+    "isort": ToolSpec("isort", "isort", "5.0.0"),  # --check-only, --filter-files
+    "ruff": ToolSpec("ruff", "ruff", "0.1.2"),  # `ruff format` out of preview
+}
+# Only the installer may reach an index: it gets the proxy and CA settings, never the tools.
+_INSTALLER_ENV = (
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+)  # fmt: skip
+DEFAULT_INSTALL_OPTIONS = ("--only-binary=:all:",)
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """A runnable tool: `argv` is the command prefix (`python -I -m black`)."""
+
+    name: str
+    version: str
+    argv: tuple[str, ...]
+    source: str  # "bundled" or where the version came from ("requirements-dev.txt", ...)
+    notes: tuple[str, ...] = ()
+
+
+class InstallError(Exception):
+    """A pinned version could not be installed; the message is redacted."""
+
+
+def bundled_version(name: str) -> str:
+    return importlib.metadata.version(TOOLS[name].distribution)
+
+
+def _venv_python(root: Path) -> Path:
+    scripts = Path(sysconfig.get_path("scripts", vars={"base": str(root), "platbase": str(root)}))
+    return scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def _site_packages(root: Path) -> Path:
+    return Path(sysconfig.get_path("purelib", vars={"base": str(root), "platbase": str(root)}))
+
+
+class ToolEnv:
+    """Resolves and runs tools. One per run: resolved tools are remembered, so ruff-format and
+    ruff-fix share one install."""
+
+    def __init__(
+        self,
+        cache_dir: str | os.PathLike[str],
+        *,
+        python: str = sys.executable,
+        pip_command: Sequence[str] | None = None,
+        install_options: Sequence[str] = DEFAULT_INSTALL_OPTIONS,
+        install_timeout: float = 300.0,
+        run_timeout: float = 300.0,
+        redactor: Redactor | None = None,
+        base_env: Mapping[str, str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.cache_dir = Path(cache_dir).absolute()
+        self.python = python
+        # `pip --python <venv>` installs into the venv from this interpreter's pip (>= 22.3),
+        # so the venv needs no pip of its own. Tests inject a wheel directory through
+        # `install_options` (`--no-index --find-links DIR`), or another installer here.
+        self.pip_command = tuple(pip_command or (python, "-I", "-m", "pip"))
+        self.install_options = tuple(install_options)
+        self.install_timeout = install_timeout
+        self.run_timeout = run_timeout
+        self.redactor = redactor or Redactor()
+        self._base_env = base_env
+        self._resolved: dict[tuple[str, str | None], Tool] = {}
+        home = self.cache_dir / "home"
+        self.env = proc.minimal_env(
+            {
+                "HOME": str(home),
+                "XDG_CONFIG_HOME": str(home / ".config"),
+                "XDG_CACHE_HOME": str(home / ".cache"),
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "NO_COLOR": "1",
+                **(extra_env or {}),
+            },
+            source=base_env,
+        )
+
+    def _installer_env(self) -> dict[str, str]:
+        source = os.environ if self._base_env is None else self._base_env
+        extra = {name: source[name] for name in _INSTALLER_ENV if name in source}
+        return {
+            **self.env,
+            **extra,
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PIP_NO_INPUT": "1",
+        }
+
+    def bundled(self, name: str, notes: tuple[str, ...] = ()) -> Tool:
+        argv = (self.python, "-I", "-m", TOOLS[name].module)
+        return Tool(name, bundled_version(name), argv, "bundled", notes)
+
+    def resolve(self, name: str, version: str | None = None, origin: str = "") -> Tool:
+        """The tool to run: `version` (installed on first use) or the bundled one. Never
+        raises for an install problem: it falls back to the bundled version with a note."""
+        key = (name, version)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(name, version, origin)
+        return self._resolved[key]
+
+    def _resolve(self, name: str, version: str | None, origin: str) -> Tool:
+        spec = TOOLS[name]
+        bundled = bundled_version(name)
+        if version is None:
+            return self.bundled(name)
+        try:
+            wanted = Version(version)
+        except InvalidVersion:
+            return self.bundled(name, (f"ignored {name} version {version[:40]!r}: not a version",))
+        if wanted == Version(bundled):
+            return self.bundled(name, (f"{origin} pins {name} {wanted}, the bundled version",))
+        if wanted < Version(spec.minimum):
+            note = f"{origin} pins {name} {wanted}, older than {spec.minimum}; ran {bundled}"
+            return self.bundled(name, (note,))
+        try:
+            root = self._install(spec, str(wanted))
+        except InstallError as exc:
+            note = f"could not install {name}=={wanted} (pinned in {origin}): {exc}; ran {bundled}"
+            return self.bundled(name, (note,))
+        argv = (str(_venv_python(root)), "-I", "-m", spec.module)
+        return Tool(
+            name, str(wanted), argv, origin, (f"ran {name} {wanted} as pinned in {origin}",)
+        )
+
+    def _install(self, spec: ToolSpec, version: str) -> Path:
+        target = self.cache_dir / "tools" / f"{spec.distribution}-{version}"
+        if (target / ".complete").is_file():
+            return target
+        if target.exists():  # left half-built by a run that was killed
+            shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.parent / f".{target.name}-{secrets.token_hex(4)}"
+        try:
+            # As `python -m venv` does on POSIX: a symlinked interpreter keeps working with a
+            # shared libpython where a copied one may not.
+            venv.EnvBuilder(with_pip=False, clear=True, symlinks=os.name != "nt").create(staging)
+            argv = [
+                *self.pip_command, "--python", str(_venv_python(staging)), "install",
+                "--no-input", *self.install_options, f"{spec.distribution}=={version}",
+            ]  # fmt: skip
+            proc.run(
+                argv,
+                cwd=self.cache_dir,
+                env=self._installer_env(),
+                timeout=self.install_timeout,
+                redact=self.redactor,
+            )
+            found = [
+                dist.version
+                for dist in importlib.metadata.distributions(
+                    name=spec.distribution, path=[str(_site_packages(staging))]
+                )
+            ]
+            if found != [version]:
+                raise InstallError(f"installed {found or 'nothing'} instead of {version}")
+            (staging / ".complete").write_text(version + "\n")
+            try:
+                staging.rename(target)
+            except OSError:
+                if not (target / ".complete").is_file():  # not a concurrent run's install
+                    raise
+        except proc.CommandError as exc:
+            raise InstallError(proc.cap(exc.output or exc.reason, 600)) from None
+        except OSError as exc:
+            raise InstallError(self.redactor(str(exc))) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
+
+    def run(
+        self, tool: Tool, args: Sequence[str], *, cwd: str | os.PathLike[str]
+    ) -> proc.Completed:
+        """Run `tool` with `args` in `cwd` with the token-free environment; never raises for a
+        non-zero exit (the caller knows which codes mean what)."""
+        Path(self.env["HOME"]).mkdir(parents=True, exist_ok=True)
+        return proc.run(
+            [*tool.argv, *args],
+            cwd=cwd,
+            env=self.env,
+            timeout=self.run_timeout,
+            check=False,
+            redact=self.redactor,
+        )

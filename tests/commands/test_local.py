@@ -1,0 +1,76 @@
+"""`autorecover recover` and `execute` on a local log and working tree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from autorecover.cli import main
+from testing import ROOT
+
+LOG = ROOT / "examples" / "logs" / "black-check.log"
+PROJECT = ROOT / "examples" / "project"
+
+
+def test_recover_prints_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recover", str(LOG), "--repo", str(PROJECT), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (decision,) = data["plan"]["decisions"]
+    assert (decision["action"], decision["fixes"]) == ("fix_pr", ["black"])
+
+
+def test_execute_dry_run_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert main(["execute", str(LOG), "--repo", str(project), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "+from dataclasses import dataclass, field" in out
+    assert "<!-- autorecover:fingerprint=" in out and "How it was verified" in out
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_execute_fixes_the_working_tree(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "PATH": "/usr/bin:/bin"}
+    for argv in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *argv], cwd=project, env=env, check=True)
+    assert main(["execute", str(LOG), "--repo", str(project)]) == 0
+    assert "fixed, uncommitted" in capsys.readouterr().out
+    assert "from dataclasses import dataclass, field" in (project / "src/shop/cart.py").read_text()
+
+
+def test_execute_needs_a_git_repository(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    assert main(["execute", str(LOG), "--repo", str(project)]) == 1
+    assert "not a git repository" in capsys.readouterr().err
+
+
+def test_execute_shows_the_issue_it_would_open(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log = tmp_path / "deploy.log"
+    log.write_text(
+        "##[group]Run ./deploy.sh\n##[endgroup]\nquota spent\n##[error]Process completed with exit code 1.\n"
+    )
+    assert main(["execute", str(log), "--repo", str(PROJECT), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "== issue it would open: [autorecover] Unrecognised failure" in out
+    assert "quota spent" in out
+
+
+def test_recover_on_a_missing_repo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["recover", str(LOG), "--repo", str(tmp_path / "nope")]) == 1
+    assert "not a directory" in capsys.readouterr().err

@@ -1,0 +1,102 @@
+"""The built-in rules of `pytest.yaml` (src/autorecover/core/rules/builtin/pytest.yaml).
+
+Every rule defined there fires on the real lines below, pasted and with the runner's timestamp
+prefix; the conventions and the checks across all families are in test_knowledge_base.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from testing.rules import _assert_fires, _cases
+
+# (rule id, line). Several lines for one rule cover its different patterns / tool versions.
+POSITIVE: list[tuple[str, str]] = [
+    (
+        "pytest-failed-test",
+        "FAILED tests/test_cart.py::test_coupon_discount - AssertionError: assert "
+        "Decimal('18.00') == Decimal('17.00')",
+    ),
+    (
+        "pytest-failed-test",
+        "\x1b[31mFAILED\x1b[0m tests/test_wrap.py::test_truncate[a long sentence-8-a lon...] - "
+        "AssertionError",
+    ),
+    ("pytest-failed-test", "tests/test_client.py::test_default_timeout FAILED        [ 33%]"),
+    (
+        "pytest-error-in-test",
+        "ERROR tests/test_db.py::test_insert - FileNotFoundError: [Errno 2] No such file or "
+        "directory: '/home/runner/work/storage/storage/tests/fixtures/db.json'",
+    ),
+    (
+        "pytest-error-in-test",
+        "____________________ ERROR at setup of test_schema_version _____________________",
+    ),
+    ("pytest-fixture-not-found", "E       fixture 'db_with_schema' not found"),
+    (
+        "pytest-timeout-plugin",
+        "E               Failed: Timeout (>1.0s) from pytest-timeout.",
+    ),
+    (
+        "pytest-unknown-marker",
+        "ERROR tests/test_transform.py - Failed: 'integration' not found in `markers` "
+        "configuration option",
+    ),
+    (
+        "pytest-unrecognized-arguments",
+        "pytest: error: unrecognized arguments: --cov=metrics --cov-report=xml",
+    ),
+    ("pytest-path-not-found", "ERROR: file or directory not found: tests/unit"),
+    (
+        "pytest-no-tests-collected",
+        "============================ no tests ran in 0.01s =============================",
+    ),
+    (
+        "coverage-below-threshold",
+        "FAIL Required test coverage of 80% not reached. Total coverage: 78.50%",
+    ),
+    (
+        "coverage-below-threshold",
+        "Coverage failure: total of 78 is less than fail-under=80",
+    ),
+    (
+        "pytest-internal-error",
+        "INTERNALERROR> AttributeError: 'Config' object has no attribute 'cache'",
+    ),
+    (
+        "pytest-collection-error",
+        "_______________________ ERROR collecting tests/test_b.py _______________________",
+    ),
+    ("pytest-collection-error", "ERROR tests/test_loader.py"),
+    (
+        "pytest-collection-error",
+        "!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!",
+    ),
+    (
+        "pytest-collection-error",
+        "ImportError while loading conftest "
+        "'/home/runner/work/status-page/status-page/tests/conftest.py'.",
+    ),
+    (
+        "pytest-summary-failed",
+        "========================= 3 failed, 1 passed in 0.04s ==========================",
+    ),
+    ("pytest-summary-failed", "1 passed, 2 errors in 0.06s"),
+    (
+        "unittest-failed-test",
+        "FAIL: test_absolute_zero (tests.test_convert.ConvertTest.test_absolute_zero)",
+    ),
+    ("unittest-summary-failed", "FAILED (failures=2)"),
+    (
+        "unittest-summary-failed",
+        "ImportError: Failed to import test module: tests.test_resize",
+    ),
+    ("doctest-failed", "***Test Failed*** 1 failures."),
+    ("tox-nox-session-failed", "ERROR:   style: commands failed"),
+    ("tox-nox-session-failed", "nox > Session tests-3.11 failed."),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "line"), _cases(POSITIVE))
+def test_rule_fires_on_real_line(rule_id: str, line: str) -> None:
+    _assert_fires(rule_id, line)

@@ -1,0 +1,60 @@
+"""Configuration (validation, filters, templates from the default branch), the generated
+reference page, the ledger's pure updates, and `autorecover stats` / `config check`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scripts.gen_reference import render
+
+from autorecover.cli import main
+from autorecover.constants import format_time
+from autorecover.core import ledger as ledgerlib
+from autorecover.core.config import load_config_text, parse_config
+from autorecover.core.stats import compute, ledger_from_reports
+from autorecover.errors import ConfigError
+from testing import ROOT
+from testing.actionrun import ActionRun, failing_log
+from testing.fakegithub import FakeGitHub, JobSpec
+
+UNKNOWN = failing_log("deploy aborted: quota spent", step="Run ./deploy.sh")
+
+
+@pytest.fixture
+def action(fake_github: FakeGitHub, tmp_path: Path) -> ActionRun:
+    return ActionRun(fake_github, tmp_path)
+
+
+def test_ledger_updates_apply_once_per_run() -> None:
+    occurrence = ledgerlib.Occurrence(
+        "fp1", "network_error", "pip-read-timeout", "t", 7, "2026-01-01T00:00:00Z"
+    )
+    ledger = ledgerlib.apply_once(ledgerlib.empty(), "7:1", [ledgerlib.occurred(occurrence)])
+    again = ledgerlib.apply_once(ledger, "7:1", [ledgerlib.occurred(occurrence)])
+    assert again["fingerprints"]["fp1"]["occurrences"] == 1
+
+
+def test_recovery_time_and_rates() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    ledger = ledgerlib.empty()
+    ledger = ledgerlib.apply_once(
+        ledger, "1:1", [ledgerlib.rerun_requested(1, 1, ["fp"], format_time(start))]
+    )
+    ledger = ledgerlib.apply_once(
+        ledger,
+        "1:2",
+        [ledgerlib.attempt_finished(1, 2, True, format_time(start + timedelta(minutes=6)))],
+    )
+    stats = compute(ledger, start)
+    (entry,) = stats["fingerprints"]
+    assert (entry["reruns"], entry["recoveries"], entry["mean_seconds_to_recovery"]) == (1, 1, 360)
+    assert stats["totals"]["rerun_success"] == 1.0
+
+
+def test_damaged_ledger_starts_fresh() -> None:
+    assert ledgerlib.loads("{not json")["fingerprints"] == {}
+    assert ledgerlib.loads(json.dumps({"schema_version": 99}))["fingerprints"] == {}

@@ -1,0 +1,291 @@
+"""Fix pull requests end to end: the action as a process, real git with a bare `origin`
+whose hook refuses pushes the way GitHub does, the real formatters, the fake GitHub backed
+by the same repository (rows T01-T03, T20-T22, T32-T37)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testing.actionrun import ActionRun, Result, failing_log
+from testing.fakegithub import FakeGitHub, Fault, JobSpec
+from testing.gitfixtures import FAKE_TOKEN, Checkout, GitSandbox, MakeCheckout, load_project
+
+PULLS = "/repos/{owner}/{repo}/pulls"
+WORK = "/home/runner/work/octo-repo/octo-repo"
+BLACK_LOG = failing_log(
+    f"would reformat {WORK}/src/demo/core.py",
+    "",
+    "Oh no! 💥 💔 💥",
+    "1 file would be reformatted, 3 files would be left unchanged.",
+    step="Run black --check .",
+)
+
+
+class Env:
+    """A failing run of `feature` in a repository whose origin is a real bare repo."""
+
+    def __init__(self, checkout: Checkout, fake: FakeGitHub, tmp: Path) -> None:
+        self.checkout = checkout
+        self.fake = fake
+        self.action = ActionRun(fake, tmp)
+        self.action.extra_env.update(
+            {
+                "GITHUB_WORKSPACE": str(checkout.workspace),
+                "INPUT_GITHUB-TOKEN": FAKE_TOKEN,
+                "GIT_CONFIG_GLOBAL": "/dev/null",
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "BLACK_NUM_WORKERS": "1",
+            }
+        )
+
+    def event(self, log: bytes = BLACK_LOG, **run: Any) -> dict[str, Any]:
+        run.setdefault("head_branch", self.checkout.branch)
+        run.setdefault("head_sha", self.checkout.head)
+        created = self.fake.add_run(jobs=[JobSpec("lint", log=log)], **run)
+        return self.fake.workflow_run_event(created.id)
+
+    def run(self, event: dict[str, Any] | None = None) -> Result:
+        result = self.action.subprocess(event or self.event(), timeout=300)
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    def refs(self) -> dict[str, str]:
+        return self.checkout.sandbox.remote_refs(self.checkout.origin)
+
+    def bot_refs(self) -> list[str]:
+        return [
+            r for r in self.refs() if r.startswith("refs/heads/autorecover/") and "state" not in r
+        ]
+
+    def file_on(self, ref: str, path: str) -> str:
+        return self.checkout.sandbox.git("show", f"{ref}:{path}", cwd=self.checkout.origin.path)
+
+
+@pytest.fixture
+def env(make_checkout: MakeCheckout, fake_github_factory: Any, tmp_path: Path) -> Env:
+    checkout = make_checkout(load_project("formatting"))
+    fake = fake_github_factory(git_dir=checkout.origin.path, token=FAKE_TOKEN)
+    (tmp_path / "runner").mkdir()
+    return Env(checkout, fake, tmp_path / "runner")
+
+
+def test_black_failure_becomes_a_verified_pull_request(env: Env) -> None:
+    result = env.run()
+    assert result.code == 0, result.report
+    assert result.outputs["result"] == "fixed"
+    (pr,) = env.fake.pulls
+    assert result.outputs["pr-url"].endswith(f"/pull/{pr.number}")
+    (branch,) = env.bot_refs()
+    assert branch.startswith("refs/heads/autorecover/linting_error/")
+    assert pr.body.startswith("<!-- autorecover:fingerprint=")
+    assert "How it was verified" in pr.body and "passes" in pr.body and "black" in pr.body
+    assert "autorecover" in pr.labels
+    # The fix really is black's formatting, on top of the failing commit, by the bot.
+    formatted = env.file_on(branch, "src/demo/core.py")
+    assert "def total(" in formatted
+    log = env.checkout.sandbox.git(
+        "log", "--format=%ae %s%n%b", f"{env.checkout.head}..{branch}", cwd=env.checkout.origin.path
+    )
+    assert "41898282+github-actions[bot]@users.noreply.github.com" in log
+    assert "Autorecover-Fingerprint:" in log
+    assert env.refs()["refs/heads/feature"] == env.checkout.head  # never pushed to
+
+
+def test_token_never_lands_in_git_config_or_output_t17(env: Env) -> None:
+    result = env.run()
+    config = (env.checkout.workspace / ".git" / "config").read_text()
+    assert FAKE_TOKEN not in config
+    lines = result.stdout.splitlines()
+    shown = "\n".join(line for line in lines if not line.startswith("::add-mask::"))
+    assert FAKE_TOKEN not in shown + result.stderr + json.dumps(result.report)
+
+
+def test_lint_fix_request_budget(env: Env) -> None:
+    env.run()  # creates the state branch, labels, dashboard
+    env.fake.pulls[0].state = "closed"  # make room for a second, independent fix
+    before = len(env.fake.requests)
+    env.run(env.event())
+    assert len(env.fake.requests) - before <= 12, [
+        (r.method, r.template) for r in env.fake.requests[before:]
+    ]
+
+
+def test_same_event_twice_gives_one_pull_request_t21(env: Env) -> None:
+    event = env.event()
+    env.run(event)
+    again = env.run(event)
+    assert again.outputs["result"] == "skipped"
+    assert len(env.fake.pulls) == 1 and len(env.bot_refs()) == 1
+
+
+def test_recurrence_updates_the_open_pull_request(env: Env) -> None:
+    env.run()
+    second = env.run(env.event())
+    assert second.outputs["result"] == "fixed"
+    (outcome,) = second.report["outcomes"]
+    assert outcome["detail"].startswith("updated #")
+    assert len(env.fake.pulls) == 1 and len(env.bot_refs()) == 1
+
+
+def test_uncertain_pull_request_create_is_reconciled(env: Env) -> None:
+    env.fake.script("POST", PULLS, [Fault(502, apply=True)])
+    result = env.run()
+    assert result.outputs["result"] == "fixed"
+    assert len(env.fake.pulls) == 1 and len(env.fake.calls("POST", PULLS)) == 1
+
+
+def test_killed_after_push_resumes_with_the_same_branch_t35(env: Env) -> None:
+    env.fake.block("POST", PULLS)
+    event = env.event()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autorecover", "action"],
+        env=env.action.env(event),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert env.fake.wait_blocked("POST", PULLS, timeout=120)
+        process.kill()  # after the push, before the pull request
+        process.wait(timeout=30)
+    finally:
+        env.fake.release()
+    assert len(env.bot_refs()) == 1
+    second = env.run(event)
+    assert second.outputs["result"] == "fixed", second.report
+    assert len(env.bot_refs()) == 1 and len(env.fake.pulls) == 1
+
+
+def test_pull_request_creation_forbidden_keeps_the_branch_and_opens_an_issue_t33(env: Env) -> None:
+    env.fake.forbid_pr_creation()
+    result = env.run()
+    assert env.fake.pulls == [] and len(env.bot_refs()) == 1
+    (issue,) = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    assert "Allow GitHub Actions to create and approve pull requests" in issue.body
+    assert "/compare/feature...autorecover/linting_error/" in issue.body
+    assert result.outputs["issue-url"]
+
+
+def test_push_refused_by_a_ruleset_opens_an_issue_with_the_patch_t32(env: Env) -> None:
+    # The hook refuses commits whose message carries [gh013]; our commit message quotes the
+    # diagnosis title, so a rule titled so trips it, like a real ruleset would.
+    env.fake.put_file(
+        ".github/autorecover.yml",
+        "rules:\n  override:\n    - id: black-would-reformat\n      title: Black would reformat [gh013]\n",
+    )
+    result = env.run()
+    assert env.fake.pulls == [] and env.bot_refs() == []
+    (issue,) = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    assert "GH013" in issue.body and "```diff" in issue.body
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed" and "push refused" in outcome["detail"]
+
+
+def test_stale_branch_is_left_alone_t36(env: Env) -> None:
+    env.checkout.sandbox.push_commit(
+        env.checkout.origin, "feature", {"NEWS.md": "x\n"}, "More work", parent=env.checkout.head
+    )
+    result = env.run()
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and outcome["detail"].startswith("stale")
+    assert env.fake.pulls == [] and env.bot_refs() == []
+
+
+def test_branch_a_person_committed_to_is_not_pushed_t22(env: Env) -> None:
+    env.run()
+    (branch,) = env.bot_refs()
+    tip = env.refs()[branch]
+    env.checkout.sandbox.push_commit(
+        env.checkout.origin,
+        branch.removeprefix("refs/heads/"),
+        {"NOTE.md": "mine\n"},
+        "Human work",
+        parent=tip,
+    )
+    human_tip = env.refs()[branch]
+    env.fake.pulls[0].state = "open"
+    result = env.run(env.event())
+    assert env.refs()[branch] == human_tip
+    (outcome,) = result.report["outcomes"]
+    assert "left untouched" in outcome["detail"]
+    comments = env.fake.comments_on(env.fake.pulls[0].number)
+    assert len(comments) == 1 and "no longer updates" in comments[0].body
+
+
+def test_closed_pull_request_is_not_reproposed_in_cooldown(env: Env) -> None:
+    env.run()
+    env.fake.close_issue(env.fake.pulls[0].number, by="maintainer")
+    result = env.run(env.event())
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and "cooldown" in outcome["detail"]
+    assert len(env.fake.pulls) == 1
+
+
+def test_open_pull_request_cap(env: Env) -> None:
+    env.fake.put_file(".github/autorecover.yml", "pull_requests:\n  max_open: 0\n")
+    result = env.run()
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and "max_open" in outcome["detail"]
+    assert env.bot_refs() == []
+
+
+def test_fork_runs_are_never_checked_out_or_pushed_t01_t02(env: Env) -> None:
+    event = env.event(
+        event="pull_request", fork_owner="mallory", head_branch="main", actor="dependabot[bot]"
+    )
+    result = env.run(event)
+    assert env.bot_refs() == [] and env.fake.pulls == []
+    assert all(d["action"] != "fix_pr" for d in result.report["plan"]["decisions"])
+    assert not list(Path(result.report and env.action.tmp).glob("autorecover-fix-*"))
+
+
+def test_hostile_branch_name_is_an_opaque_string_t03(env: Env) -> None:
+    """A valid git ref that is a shell payload: handled as data from end to end."""
+    canary = env.action.tmp / "canary"
+    name = f"$(touch${{IFS}}{canary})"
+    sandbox = env.checkout.sandbox
+    head = sandbox.push_commit(env.checkout.origin, name, {}, "same tree", parent=env.checkout.head)
+    result = env.run(env.event(head_branch=name, head_sha=head))
+    assert not canary.exists()
+    assert result.outputs["result"] == "fixed", result.report
+    (pr,) = env.fake.pulls
+    assert pr.pull is not None and pr.pull.base_ref == name
+    assert f"`{name}`" in pr.body  # shown as code, never as live text
+
+
+def test_no_workspace_checkout_uses_a_scratch_repository(env: Env, git_sandbox: GitSandbox) -> None:
+    server = git_sandbox.root / "server"
+    (server / "octo-org").mkdir(parents=True)
+    (server / "octo-org" / "octo-repo.git").symlink_to(env.checkout.origin.path)
+    empty = git_sandbox.root / "empty-workspace"
+    empty.mkdir()
+    env.action.extra_env.update(
+        {"GITHUB_WORKSPACE": str(empty), "GITHUB_SERVER_URL": f"file://{server}"}
+    )
+    result = env.run()
+    assert result.outputs["result"] == "fixed", result.report
+    assert len(env.bot_refs()) == 1
+
+
+def test_a_fix_touching_github_is_refused_before_pushing_t20(
+    make_checkout: MakeCheckout, fake_github_factory: Any, tmp_path: Path
+) -> None:
+    files = {
+        "pyproject.toml": "[project]\nname = 'demo'\nversion = '0'\n",
+        "src/demo/__init__.py": "VALUE = 1\n",
+        ".github/scripts/tool.py": "x = [1,2,\n 3]\n",
+    }
+    checkout = make_checkout(files)
+    fake = fake_github_factory(git_dir=checkout.origin.path, token=FAKE_TOKEN)
+    (tmp_path / "runner").mkdir()
+    env = Env(checkout, fake, tmp_path / "runner")
+    log = failing_log(f"would reformat {WORK}/.github/scripts/tool.py", step="Run black --check .")
+    result = env.run(env.event(log=log))
+    assert env.bot_refs() == [] and fake.pulls == []
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] in ("skipped", "failed") and "nothing to fix" in outcome["detail"]

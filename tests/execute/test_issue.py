@@ -1,0 +1,226 @@
+"""The recovery loop against the fake GitHub: reruns with backoff and budgets, one issue per
+fingerprint, the ledger and its compare-and-swap, the dashboard (rows T21, T25, T38, T39,
+T46, T47 and two processes at once)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testing.actionrun import ActionRun, failing_log
+from testing.fakegithub import FakeGitHub, Fault, JobSpec
+
+ISSUES = "/repos/{owner}/{repo}/issues"
+COMMENTS = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+RERUN = "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+
+NETWORK = failing_log(
+    "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.",
+    step="Run pip install -r requirements.txt",
+)
+UNKNOWN = failing_log(
+    "deploy aborted: the quota of the staging cluster is spent", step="Run ./deploy.sh"
+)
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def action(fake_github: FakeGitHub, tmp_path: Path) -> ActionRun:
+    return ActionRun(fake_github, tmp_path)
+
+
+def ledger(fake: FakeGitHub) -> dict[str, Any]:
+    sha = fake.ref("heads/autorecover/state")
+    assert sha, "the state branch does not exist"
+    data = fake.git.file_at(sha, "ledger.json")
+    assert data is not None
+    return json.loads(data[1])
+
+
+def failure_issues(fake: FakeGitHub) -> list[Any]:
+    """Issues about failures (the dashboard issue excluded)."""
+    return [i for i in fake.issues if "autorecover:dashboard" not in (i.body or "")]
+
+
+def run_event(fake: FakeGitHub, log: bytes = UNKNOWN, **kwargs: Any) -> dict[str, Any]:
+    run = fake.add_run(jobs=[JobSpec("build", log=log)], **kwargs)
+    return fake.workflow_run_event(run.id)
+
+
+# ---------------------------------------------------------------------------- reruns
+
+
+def _spawn(action: ActionRun, event: dict[str, Any], tmp: Path) -> subprocess.Popen[str]:
+    env = action.env(event)
+    for name in ("output", "summary"):
+        path = tmp / name
+        path.write_text("")
+        env[f"GITHUB_{'OUTPUT' if name == 'output' else 'STEP_SUMMARY'}"] = str(path)
+    env["RUNNER_TEMP"] = str(tmp)
+    event_path = tmp / "event.json"
+    event_path.write_text(json.dumps(event))
+    env["GITHUB_EVENT_PATH"] = str(event_path)
+    return subprocess.Popen(
+        [sys.executable, "-m", "autorecover", "action"],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_second_attempt_backs_off_longer(action: ActionRun, fake_github: FakeGitHub) -> None:
+    sleeps = Sleeps()
+    action.inputs.update({"rerun-backoff-seconds": "10", "rerun-backoff-max-seconds": "15"})
+    run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)], run_attempt=2)
+    action.in_process(fake_github.workflow_run_event(run.id), sleeps)
+    assert len(sleeps.calls) == 1 and 7.5 <= sleeps.calls[0] <= 15  # 20 capped at 15
+
+
+def test_one_issue_then_a_comment_on_recurrence(action: ActionRun, fake_github: FakeGitHub) -> None:
+    first = action.subprocess(run_event(fake_github))
+    assert first.outputs["result"] == "reported" and first.outputs["issue-url"]
+    (issue,) = failure_issues(fake_github)
+    assert "<!-- autorecover:fingerprint=" in issue.body
+    assert {"autorecover", "autorecover: unknown", "severity: high"} <= set(issue.labels)
+    assert "How to silence this" in issue.body
+    second = action.subprocess(run_event(fake_github))
+    assert second.outputs["issue-url"] == first.outputs["issue-url"]
+    assert len(failure_issues(fake_github)) == 1
+    (comment,) = fake_github.comments_on(issue.number)
+    assert "Now seen 2 time(s)" in comment.body
+
+
+def test_same_event_delivered_twice_is_handled_once_t21(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    event = run_event(fake_github)
+    action.subprocess(event)
+    again = action.subprocess(event)
+    assert again.outputs["result"] == "skipped" and "already handled" in again.report["skip_reason"]
+    (issue,) = failure_issues(fake_github)
+    assert fake_github.comments_on(issue.number) == []
+
+
+def test_issue_closed_by_a_person_is_not_reopened_in_cooldown(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    fake_github.close_issue(issue.number, by="maintainer")
+    result = action.subprocess(run_event(fake_github))
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and "cooldown" in outcome["detail"]
+    assert len(failure_issues(fake_github)) == 1
+    assert fake_github.comments_on(issue.number) == []
+
+
+def test_after_the_cooldown_a_new_issue_links_the_old(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    fake_github.close_issue(issue.number, by="maintainer", at=datetime.now(UTC) - timedelta(days=8))
+    action.subprocess(run_event(fake_github))
+    issues = failure_issues(fake_github)
+    assert len(issues) == 2 and f"#{issue.number}" in issues[1].body
+
+
+def test_uncertain_create_is_reconciled_not_duplicated_t25(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    fake_github.script("POST", ISSUES, [Fault(502, apply=True)])
+    result = action.subprocess(run_event(fake_github))
+    assert result.outputs["result"] == "reported"
+    assert len(failure_issues(fake_github)) == 1
+    assert len(fake_github.calls("POST", ISSUES)) == 2  # the failed create + the dashboard
+
+
+def test_body_too_long_is_retried_shorter_t46(action: ActionRun, fake_github: FakeGitHub) -> None:
+    fake_github.script("POST", ISSUES, [Fault.body_too_long("Issue")])
+    result = action.subprocess(run_event(fake_github))
+    assert result.outputs["result"] == "reported"
+    bodies = [r.body["body"] for r in fake_github.calls("POST", ISSUES)]
+    assert len(bodies[1]) < len(bodies[0]) and all(len(b) < 65536 for b in bodies)
+
+
+def test_missing_issues_permission_skips_only_issues_t47(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    fake_github.deny("issues")
+    result = action.subprocess(run_event(fake_github))
+    assert result.code == 0
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed" and "issues: write" in outcome["detail"]
+    assert fake_github.ref("heads/autorecover/state")  # the ledger still got written
+
+
+def test_hostile_log_text_is_inert_in_the_issue(action: ActionRun, fake_github: FakeGitHub) -> None:
+    token = "ghp_" + "Z" * 36
+    log = failing_log(
+        "deploy aborted @octocat @org/team &#64;x #1 fixes #2 resolves o/r#3",
+        "```",
+        "</details>",
+        "<img src=http://127.0.0.1/t>",
+        "{{ 7*7 }}",
+        f"token={token}",
+        step="Run ./deploy.sh",
+    )
+    action.subprocess(run_event(fake_github, log))
+    (issue,) = failure_issues(fake_github)
+    assert token not in issue.body
+    assert "@octocat" not in issue.body and "fixes #2" not in issue.body
+    assert "{{ 7*7 }}" in issue.body and "49" not in issue.body.split("{{ 7*7 }}")[0][-5:]
+
+
+# ---------------------------------------------------------------------------- concurrency
+
+
+def test_two_processes_for_the_same_failure(
+    action: ActionRun, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    """Two runs failing the same way, handled at the same time: exactly one issue, both
+    occurrences recorded (no lost ledger update)."""
+    events = [run_event(fake_github), run_event(fake_github)]
+    dirs = [tmp_path / "a", tmp_path / "b"]
+    for d in dirs:
+        d.mkdir()
+    procs = [_spawn(action, event, d) for event, d in zip(events, dirs, strict=True)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + err
+    failures = failure_issues(fake_github)
+    assert len(failures) == 1
+    (entry,) = ledger(fake_github)["fingerprints"].values()
+    assert entry["occurrences"] == 2
+    assert len([i for i in fake_github.issues if "dashboard" in (i.body or "")]) == 1
+
+
+def test_the_same_event_in_two_processes_at_once(
+    action: ActionRun, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    event = run_event(fake_github)
+    dirs = [tmp_path / "a", tmp_path / "b"]
+    for d in dirs:
+        d.mkdir()
+    procs = [_spawn(action, event, d) for d in dirs]
+    for proc in procs:
+        proc.communicate(timeout=120)
+    failures = failure_issues(fake_github)
+    assert len(failures) == 1
+    assert fake_github.comments_on(failures[0].number) == []
+    (entry,) = ledger(fake_github)["fingerprints"].values()
+    assert entry["occurrences"] == 1

@@ -1,0 +1,198 @@
+"""The recovery loop against the fake GitHub: reruns with backoff and budgets, one issue per
+fingerprint, the ledger and its compare-and-swap, the dashboard (rows T21, T25, T38, T39,
+T46, T47 and two processes at once)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testing.actionrun import ActionRun, failing_log
+from testing.fakegithub import FakeGitHub, Fault, JobSpec
+
+ISSUES = "/repos/{owner}/{repo}/issues"
+COMMENTS = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+RERUN = "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+
+NETWORK = failing_log(
+    "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.",
+    step="Run pip install -r requirements.txt",
+)
+UNKNOWN = failing_log(
+    "deploy aborted: the quota of the staging cluster is spent", step="Run ./deploy.sh"
+)
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def action(fake_github: FakeGitHub, tmp_path: Path) -> ActionRun:
+    return ActionRun(fake_github, tmp_path)
+
+
+def ledger(fake: FakeGitHub) -> dict[str, Any]:
+    sha = fake.ref("heads/autorecover/state")
+    assert sha, "the state branch does not exist"
+    data = fake.git.file_at(sha, "ledger.json")
+    assert data is not None
+    return json.loads(data[1])
+
+
+def failure_issues(fake: FakeGitHub) -> list[Any]:
+    """Issues about failures (the dashboard issue excluded)."""
+    return [i for i in fake.issues if "autorecover:dashboard" not in (i.body or "")]
+
+
+def run_event(fake: FakeGitHub, log: bytes = UNKNOWN, **kwargs: Any) -> dict[str, Any]:
+    run = fake.add_run(jobs=[JobSpec("build", log=log)], **kwargs)
+    return fake.workflow_run_event(run.id)
+
+
+# ---------------------------------------------------------------------------- reruns
+
+
+def _spawn(action: ActionRun, event: dict[str, Any], tmp: Path) -> subprocess.Popen[str]:
+    env = action.env(event)
+    for name in ("output", "summary"):
+        path = tmp / name
+        path.write_text("")
+        env[f"GITHUB_{'OUTPUT' if name == 'output' else 'STEP_SUMMARY'}"] = str(path)
+    env["RUNNER_TEMP"] = str(tmp)
+    event_path = tmp / "event.json"
+    event_path.write_text(json.dumps(event))
+    env["GITHUB_EVENT_PATH"] = str(event_path)
+    return subprocess.Popen(
+        [sys.executable, "-m", "autorecover", "action"],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_transient_failure_is_rerun_after_backoff(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    sleeps = Sleeps()
+    action.inputs.update({"rerun-backoff-seconds": "10", "rerun-backoff-max-seconds": "60"})
+    result = action.in_process(run_event(fake_github, NETWORK), sleeps)
+    assert result.code == 0, result.report
+    assert result.outputs["result"] == "rerun"
+    assert len(fake_github.reruns) == 1
+    assert len(sleeps.calls) == 1 and 5 <= sleeps.calls[0] <= 10  # 10 * 2^0 with jitter
+    state = ledger(fake_github)
+    (entry,) = state["fingerprints"].values()
+    assert entry["reruns"] == 1 and entry["occurrences"] == 1
+    assert str(result.report["run"]["id"]) in state["pending_reruns"]
+
+
+def test_rerun_recovery_request_budget(action: ActionRun, fake_github: FakeGitHub) -> None:
+    """Once the ledger exists: config, jobs, log, ledger read, rerun, ledger write."""
+    action.inputs["rerun-backoff-seconds"] = "0"
+    action.in_process(run_event(fake_github, NETWORK), Sleeps())  # creates the state branch
+    before = len(fake_github.requests)
+    action.in_process(run_event(fake_github, NETWORK), Sleeps())
+    requests = [(r.method, r.template) for r in fake_github.requests[before:]]
+    assert len(requests) == 6, requests
+
+
+def test_success_after_our_rerun_is_recorded_as_recovery(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.inputs["rerun-backoff-seconds"] = "0"
+    run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)])
+    first = action.in_process(fake_github.workflow_run_event(run.id), Sleeps())
+    assert first.outputs["result"] == "rerun"
+    fake_github.finish_attempt(run.id, "success")
+    second = action.in_process(fake_github.workflow_run_event(run.id), Sleeps())
+    assert second.code == 0 and second.outputs["result"] == "recorded"
+    (entry,) = ledger(fake_github)["fingerprints"].values()
+    assert (entry["reruns"], entry["recoveries"]) == (1, 1)
+    assert ledger(fake_github)["pending_reruns"] == {}
+    dashboard = [i for i in fake_github.issues if "autorecover:dashboard" in (i.body or "")]
+    assert len(dashboard) == 1 and "1 of 1 reruns recovered" in dashboard[0].body
+
+
+def test_first_attempt_success_needs_no_api_call(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    result = action.subprocess(run_event(fake_github, conclusion="success"))
+    assert result.outputs["result"] == "skipped" and fake_github.requests == []
+
+
+def test_reruns_exhausted_becomes_one_flaky_issue_t38(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)], run_attempt=3)
+    result = action.in_process(fake_github.workflow_run_event(run.id), Sleeps())
+    assert fake_github.reruns == []
+    (issue,) = failure_issues(fake_github)
+    assert "Flaky, reruns exhausted" in issue.title
+    assert "reruns exhausted" in issue.body
+    assert result.outputs["result"] == "reported"
+
+
+def test_rerun_refused_is_explained_t38(action: ActionRun, fake_github: FakeGitHub) -> None:
+    action.inputs["rerun-backoff-seconds"] = "0"
+    fake_github.script(
+        "POST", RERUN, [Fault.rerun_forbidden("This workflow run cannot be retried")]
+    )
+    result = action.in_process(run_event(fake_github, NETWORK), Sleeps())
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed" and "cannot be retried" in outcome["detail"]
+    assert "30 days" in outcome["detail"]
+    (issue,) = failure_issues(fake_github)
+    assert "GitHub refused the rerun" in issue.body
+
+
+def test_circuit_breaker_stops_reruns_that_rarely_help(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.inputs["rerun-backoff-seconds"] = "0"
+    for _ in range(3):  # three reruns that never recovered
+        run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)])
+        assert (
+            action.in_process(fake_github.workflow_run_event(run.id), Sleeps()).outputs["result"]
+            == "rerun"
+        )
+        fake_github.finish_attempt(run.id, "failure")
+        action.in_process(fake_github.workflow_run_event(run.id), Sleeps())
+    reruns = len(fake_github.reruns)
+    run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)])
+    result = action.in_process(fake_github.workflow_run_event(run.id), Sleeps())
+    assert len(fake_github.reruns) == reruns
+    decision = result.report["plan"]["decisions"][0]
+    assert decision["action"] == "issue" and decision["escalation"] == "circuit-breaker"
+
+
+def test_fork_runs_are_not_rerun_by_default_t39(action: ActionRun, fake_github: FakeGitHub) -> None:
+    event = run_event(fake_github, NETWORK, event="pull_request", fork_owner="mallory")
+    result = action.in_process(event, Sleeps())
+    assert fake_github.reruns == [] and result.report["plan"]["decisions"][0]["action"] == "none"
+    assert fake_github.ref("heads/autorecover/state") is None  # forks never write the ledger
+
+
+def test_fork_reruns_when_opted_in_t39(action: ActionRun, fake_github: FakeGitHub) -> None:
+    fake_github.put_file(
+        ".github/autorecover.yml", "rerun:\n  allow_forks: true\n  backoff_seconds: 0\n"
+    )
+    action.inputs["rerun-backoff-seconds"] = "0"
+    result = action.in_process(
+        run_event(fake_github, NETWORK, event="pull_request", fork_owner="mallory"), Sleeps()
+    )
+    assert len(fake_github.reruns) == 1 and result.outputs["result"] == "rerun"
+
+
+# ---------------------------------------------------------------------------- issues

@@ -1,0 +1,162 @@
+"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to
+a real git repository: what they change, how they verify, and the hostile-tree cases of
+security.md (T04 argument injection, T05 symlinks, T06 configuration file inclusion, T20)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from autorecover.adapters import proc
+from autorecover.adapters.git import Worktree
+from autorecover.adapters.gitparse import IndexEntry
+from autorecover.constants import bot_branch_name
+from autorecover.core.models import Action, Category, Diagnosis, Finding, Fix, Severity
+from autorecover.core.text.redact import Redactor
+from autorecover.fixers import REGISTRY, FixContext, FixerError
+from autorecover.fixers._logpaths import map_paths, to_repo_path
+from autorecover.fixers._toolconfig import ruff_hazards
+from autorecover.fixers._toolenv import ToolEnv
+
+if TYPE_CHECKING:
+    from testing.gitfixtures import GitSandbox, MakeCheckout
+
+
+FINGERPRINT = "feedface" * 8
+FORMATTERS = ("black", "isort", "ruff-format", "ruff-fix")
+HELPER = ".github/scripts/helper.py"  # badly formatted, and never to be touched (T20)
+RUNNER = "/home/runner/work/octo-repo/octo-repo"
+FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def diagnosis(*paths: str) -> Diagnosis:
+    findings = tuple(
+        Finding(
+            "black-would-reformat",
+            Category.LINTING_ERROR,
+            Severity.LOW,
+            n,
+            f"x {p}",
+            (("path", p),),
+        )
+        for n, p in enumerate(paths, 1)
+    )
+    return Diagnosis(
+        source="job", category=Category.LINTING_ERROR, severity=Severity.LOW, confidence=0.9,
+        title="t", explanation="", remediation="", rule="black-would-reformat", failing_step=None,
+        evidence=(), findings=findings, transient=False, action=Action.FIX_PR,
+        fixes=(Fix("black"),), fingerprint=FINGERPRINT, reason="",
+    )  # fmt: skip
+
+
+Setup = Callable[..., tuple[Worktree, Callable[..., FixContext]]]
+
+
+@pytest.fixture
+def worktree(
+    make_checkout: MakeCheckout, git_sandbox: GitSandbox, tmp_path: Path
+) -> Iterator[Setup]:
+    """`worktree(extra_files, symlinks=None, project="formatting")` -> (worktree, ctx())."""
+    opened: list[Worktree] = []
+
+    def setup(
+        extra: dict[str, str] | None = None,
+        symlinks: dict[str, str] | None = None,
+        project: str = "formatting",
+    ) -> tuple[Worktree, Callable[..., FixContext]]:
+        files = {**git_sandbox.load_project(project), HELPER: "x  =  [1,2 ,3]\n", **(extra or {})}
+        ck = make_checkout(files, symlinks=symlinks)
+        repo = ck.sandbox.bot_repo(ck.workspace)
+        repo.fetch_commit(ck.head)
+        wt = repo.add_worktree(
+            tmp_path / "wt", ck.head, bot_branch_name("linting_error", FINGERPRINT)
+        )
+        opened.append(wt)
+        tools = ck.sandbox.tool_env()
+
+        def ctx(diag: Diagnosis | None = None) -> FixContext:
+            return FixContext.for_checkout(
+                wt, tools=tools, redactor=Redactor([ck.sandbox.token]), trusted=True, diagnosis=diag
+            )
+
+        return wt, ctx
+
+    yield setup
+    for wt in opened:
+        wt.remove()
+
+
+@pytest.fixture
+def argvs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The argv of every command run (tools and git)."""
+    seen: list[tuple[str, ...]] = []
+    real = proc.run
+
+    def spy(argv: list[str], **kwargs: object) -> proc.Completed:
+        seen.append(tuple(argv))
+        return real(argv, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proc, "run", spy)
+    return seen
+
+
+EXPECTED = {
+    "black": {"src/demo/core.py", "tests/test_core.py"},
+    "isort": {"src/demo/core.py"},
+    "ruff-format": {"src/demo/core.py", "tests/test_core.py"},
+    "ruff-fix": {"src/demo/core.py"},
+}
+
+
+def _ctx(tmp_path: Path, files: dict[str, str], index: tuple[IndexEntry, ...] = ()) -> FixContext:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    entries = index or tuple(IndexEntry("100644", "0" * 40, 0, name) for name in files)
+    return FixContext(tmp_path, tuple(files), entries, ToolEnv(tmp_path / ".cache"), Redactor())
+
+
+TRACKED = {"src/x.py", "a b.py", "dir\\name.py", "tests/test_x.py"}
+
+
+def test_ruff_config_file_inclusion_is_isolated(
+    worktree: Setup, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """T06: `extend = "/proc/self/environ"` would print the environment (measured). Here the
+    token is in this process's environment, as it is in the action's."""
+    monkeypatch.setenv("GITHUB_TOKEN", FAKE_TOKEN)
+    monkeypatch.setenv("INPUT_GITHUB-TOKEN", FAKE_TOKEN)
+    pyproject = '[project]\nname = "demo"\n\n[tool.ruff]\nextend = "/proc/self/environ"\n'
+    _, ctx = worktree(
+        {"pyproject.toml": pyproject, "src/demo/leak.py": f"import os  # {FAKE_TOKEN}\n"}
+    )
+    tools = ToolEnv(tmp_path / "tools", redactor=Redactor([FAKE_TOKEN]))  # env from os.environ
+    runs: list[tuple[tuple[str, ...], dict[str, str]]] = []
+    real = proc.run
+
+    def spy(argv: list[str], **kwargs: Any) -> proc.Completed:
+        runs.append((tuple(argv), dict(kwargs["env"])))
+        return real(argv, **kwargs)
+
+    monkeypatch.setattr(proc, "run", spy)
+    texts: list[str] = []
+    for name in ("ruff-format", "ruff-fix"):
+        fixer, context = REGISTRY[name], dataclasses.replace(ctx(), tools=tools)
+        result = fixer.apply(Fix(name), context)
+        assert any("--isolated" in note and "/proc/self/environ" in note for note in result.notes)
+        verification = fixer.verify(Fix(name), context)
+        assert "--isolated" in verification.argv
+        texts += [*result.notes, verification.output, *verification.argv]
+    ruff_runs = [argv for argv, _ in runs if argv[0] != "git"]
+    assert ruff_runs and all("--isolated" in argv for argv in ruff_runs)
+    assert all(FAKE_TOKEN not in "".join(env.values()) for _, env in runs)
+    assert all(FAKE_TOKEN not in text for text in texts)
