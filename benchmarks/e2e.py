@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
+from loggen import generate  # noqa: E402
 from testing.actionrun import ActionRun  # noqa: E402
 from testing.fakegithub import FakeGitHub, JobSpec  # noqa: E402
-from loggen import generate  # noqa: E402
 
 
 def import_time() -> float:

@@ -26,9 +26,9 @@ import re2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from autorecover.core.analysis.steps import STRUCTURE_PATTERNS
 from autorecover.core.rules.loader import builtin_rules
 from autorecover.core.rules.schema import prepare_pattern, re2_options
-from autorecover.core.analysis.steps import STRUCTURE_PATTERNS
 from loggen import generate
 
 MiB = 1 << 20

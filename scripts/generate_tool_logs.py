@@ -32,9 +32,9 @@ the case name plus the real time each line took to arrive, so they advance reali
 
 Usage::
 
-    python tests/data/logs/tools/generate.py               # every case
-    python tests/data/logs/tools/generate.py --only pytest-color --keep
-    python tests/data/logs/tools/generate.py --list
+    python scripts/generate_tool_logs.py               # every case
+    python scripts/generate_tool_logs.py --only pytest-color --keep
+    python scripts/generate_tool_logs.py --list
 
 The script also rewrites ``tests/data/logs/cases-tools.yaml`` (the expected results) for the
 cases it ran, keeping the entries of the cases it did not run.
@@ -64,7 +64,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "logs" / "tools"
+)  # the logs it writes
 TABLE = HERE.parent / "cases-tools.yaml"
 TABLE_HEADER = """\
 # Real-tool corpus: expected analyzer results for tests/data/logs/tools/.

@@ -4,7 +4,6 @@ ruleset, the scan through the real engine, and the parametrization of the case t
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 

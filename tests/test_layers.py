@@ -164,3 +164,26 @@ def test_every_test_file_mirrors_a_module() -> None:
         and "testing" not in p.relative_to(TESTS).parts  # the fake GitHub's own tests
     ]
     assert not orphans, f"test files that mirror no module: {orphans}"
+
+
+def test_no_module_imports_back_into_its_importers() -> None:
+    """Within a layer too, imports form no cycle: a job log is followed from download to
+    the issue body without a module calling back into one that is waiting for it (import
+    cycles are how callbacks between peers start)."""
+    graph = {m: _ours(_imports(p)) - {m, ""} for m, p in MODULES.items()}
+
+    def cycle_from(start: str) -> list[str] | None:
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == start:
+                    return [*path, nxt]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+        return None
+
+    cycles = [c for m in MODULES if (c := cycle_from(m))]
+    assert not cycles, f"import cycle: {' -> '.join(cycles[0])}"

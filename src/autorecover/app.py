@@ -57,6 +57,9 @@ class Progress:
         self.report = replace(self.report, **changes)
         return self.report
 
+    def note(self, *notes: str) -> RunReport:
+        return self.update(notes=(*self.report.notes, *notes))
+
     def skip(self, reason: str) -> RunReport:
         self.report = self.report.skipped(reason)
         return self.report
@@ -136,11 +139,8 @@ def _templates(
         if text is not None:
             found[name] = text
     if not found:
-        progress.update(
-            notes=progress.report.notes
-            + (
-                f"no templates found in {directory} on {run.default_branch}; using the built-in ones",
-            )
+        progress.note(
+            f"no templates found in {directory} on {run.default_branch}; using the built-in ones"
         )
     return found
 
@@ -158,7 +158,7 @@ def _analyse(
         results.append(_analyse_job(client, job, run, settings, progress.redactor))
         progress.update(jobs=tuple(results))
     if not jobs and run.conclusion == "startup_failure":
-        progress.update(notes=progress.report.notes + (STARTUP_FAILURE_NOTE,))
+        progress.note(STARTUP_FAILURE_NOTE)
     return tuple(results)
 
 
@@ -171,7 +171,7 @@ def _analyse_job(
             repository=run.repository,
             min_confidence=settings.min_confidence,
             module_overrides=settings.module_overrides,
-            redact=lambda text: redactor.redact(text).text,
+            redact=redactor,
         ),
     )
     download = runs.LogDownload(client, job.id)
@@ -226,16 +226,15 @@ def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunR
     if reason:
         return progress.skip(reason)
     outcomes = dispatch.execute(plan, jobs, ex)
-    report = progress.update(outcomes=outcomes, notes=progress.report.notes + tuple(ex.notes))
+    progress.update(outcomes=outcomes)
+    progress.note(*ex.notes)
     if run.trusted:
         if planner.rerun_pending(run, ledgerlib.pending_attempt(ex.ledger, run.id)):
             dispatch.record_attempt(ex, succeeded=False)
         try:
             dispatch.conclude(ex)
         except GitHubError as exc:
-            report = progress.update(
-                notes=report.notes + (f"the ledger or dashboard was not updated: {exc}",)
-            )
+            progress.note(f"the ledger or dashboard was not updated: {exc}")
     return progress.update(result=result_of(outcomes))
 
 
@@ -251,7 +250,8 @@ def _bookkeep(ex: Execution, progress: Progress) -> RunReport:
     dispatch.record_attempt(ex, succeeded=True)
     dispatch.conclude(ex)
     note = f"attempt {run.attempt} succeeded after autorecover's rerun: recorded as a recovery"
-    return progress.update(result=Result.RECORDED, notes=progress.report.notes + (note,))
+    progress.note(note)
+    return progress.update(result=Result.RECORDED)
 
 
 def _read_event(path: str) -> Any:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
 from autorecover import __version__
-from autorecover.constants import DEFAULT_MIN_CONFIDENCE, STATE_BRANCH
+from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE, LEDGER_PATH, STATE_BRANCH
 from autorecover.errors import error_handler
 
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(sub: argparse.ArgumentParser, formats: Sequence[str]) -> None:
         sub.add_argument("--format", choices=formats, default="text", help="output format")
-        sub.add_argument("--config", metavar="PATH", help="a .github/autorecover.yml to apply")
+        sub.add_argument("--config", metavar="PATH", help=f"a {CONFIG_PATH} to apply")
         sub.add_argument(
             "--repository",
             metavar="OWNER/NAME",
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules_test.add_argument("file", metavar="FILE")
     for sub in (rules_list, rules_show, rules_test):
         sub.add_argument("--format", choices=("text", "json"), default="text")
-        sub.add_argument("--config", metavar="PATH", help="a .github/autorecover.yml to apply")
+        sub.add_argument("--config", metavar="PATH", help=f"a {CONFIG_PATH} to apply")
     rules.set_defaults(handler="rules:run")
 
     recover = commands.add_parser("recover", help="the plan the action would make for a log")
@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (recover, execute):
         sub.add_argument("log", metavar="LOG", help="the failed job's log")
         sub.add_argument("--repo", default=".", metavar="DIR", help="the project (default: .)")
-        sub.add_argument("--config", metavar="PATH", help="default: DIR/.github/autorecover.yml")
+        sub.add_argument("--config", metavar="PATH", help=f"default: DIR/{CONFIG_PATH}")
     recover.add_argument("--format", choices=("text", "json"), default="text")
     recover.set_defaults(handler="local:recover")
     execute.add_argument(
@@ -89,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="recovery statistics (as on the dashboard)")
     source = stats.add_mutually_exclusive_group()
     source.add_argument("--report-dir", metavar="DIR", help="JSON reports written by the action")
-    source.add_argument("--ledger", metavar="FILE", help=f"ledger.json from {STATE_BRANCH}")
+    source.add_argument("--ledger", metavar="FILE", help=f"{LEDGER_PATH} from {STATE_BRANCH}")
     stats.add_argument("--format", choices=("text", "json"), default="text")
     stats.set_defaults(handler="stats:run")
 
-    config = commands.add_parser("config", help="check a .github/autorecover.yml")
+    config = commands.add_parser("config", help=f"check a {CONFIG_PATH}")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     check = config_sub.add_parser("check", help="validate a config file")
     check.add_argument("path", metavar="PATH")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 # -- identity ---------------------------------------------------------------------------
 
 BOT_NAME = "autorecover"
-CONFIG_PATH = ".github/autorecover.yml"  # read from the default branch only (S7)
+CONFIG_PATH = ".github/autorecover.yml"  # read from the default branch only (docs/security.md#s7)
 
 # Branches the bot owns: `autorecover/<category>/<fingerprint8>`. Runs on them are never
 # fixed again (docs/security.md#r7) and nothing else is ever pushed to (#s10).

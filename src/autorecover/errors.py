@@ -85,8 +85,9 @@ def error_handler(stderr: TextIO | None = None) -> Iterator[Boundary]:
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one boundary
         failure = _failure(exc)
         if failure is None:
-            with contextlib.suppress(OSError):
-                sys.stderr.close()
+            if stderr is None:  # the real process: nothing more may be written to the pipe
+                with contextlib.suppress(OSError):
+                    sys.stderr.close()
             boundary.code = EXIT_OK
             return
         boundary.code = failure.code

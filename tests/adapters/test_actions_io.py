@@ -8,7 +8,6 @@ reader for GITHUB_OUTPUT heredocs, so the tests check what the runner would do w
 
 from __future__ import annotations
 
-import base64
 import io
 import os
 import unicodedata
@@ -19,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from autorecover.adapters import actions_io as io_
-from autorecover.core.text.redact import derived_forms
 from autorecover.errors import UserError
 
 REGISTERED = {

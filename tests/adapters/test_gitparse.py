@@ -1,5 +1,5 @@
-"""Pure parsers beside the git adapter, table-driven: git's `-z` output, push porcelain, the
-GitHub rejection texts (security.md A11, T32), branch and path rules, branch ownership."""
+"""Pure parsers beside the git adapter, table-driven: git's `-z` output, path rules and
+branch ownership."""
 
 from __future__ import annotations
 
@@ -7,28 +7,55 @@ import pytest
 
 from autorecover.adapters.gitparse import (
     CommitInfo,
-    PushStatus,
-    classify_push,
     is_protected_path,
     ownership,
     parse_log_records,
     parse_ls_files_stage,
     parse_ls_remote,
     parse_numstat_z,
-    parse_push_porcelain,
     parse_status_z,
     safe_relpath,
-)
-from autorecover.constants import (
-    BOT_BRANCH_PREFIX,
-    COMMIT_TRAILER_KEY,
-    bot_branch_name,
-    is_bot_branch,
 )
 
 SHA = "a" * 40
 BOT = "41898282+github-actions[bot]@users.noreply.github.com"
 REF = "refs/heads/autorecover/linting_error/0123abcd"
+
+
+def _commit(
+    author: str = BOT, committer: str = BOT, trailers: tuple[str, ...] = ("0123abcd99",),
+    parents: tuple[str, ...] = (SHA,),
+) -> CommitInfo:  # fmt: skip
+    return CommitInfo("c" * 40, parents, "n", author, "n", committer, trailers)
+
+
+HUMAN = "octocat@github.com"
+
+
+def _porcelain(flag: str, summary: str) -> str:
+    return f"To https://github.com/octo-org/octo-repo\n{flag}\tHEAD:{REF}\t{summary}\nDone\n"
+
+
+GH006 = (
+    f"remote: error: GH006: Protected branch update failed for {REF}.\n"
+    "remote: error: Changes must be made through a pull request.\n"
+)
+GH013 = (
+    f"remote: error: GH013: Repository rule violations found for {REF}.\n"
+    "remote: Review all repository rules at https://github.com/octo-org/octo-repo/rules?ref=x\n"
+    "remote: - Cannot create ref due to creations being restricted.\n"
+)
+SECRET = (
+    f"remote: error: GH013: Repository rule violations found for {REF}.\n"
+    "remote:\nremote: - GITHUB PUSH PROTECTION\nremote:   ——————————————\n"
+    "remote:     Resolve the following violations before pushing again\nremote:\n"
+    "remote:     - Push cannot contain secrets\n"
+)
+REJECTED = "[remote rejected] (pre-receive hook declined)"
+WORKFLOW = (
+    "[remote rejected] (refusing to allow a GitHub App to create or update workflow "
+    "`.github/workflows/ci.yml` without `workflows` permission)"
+)
 
 
 def test_ls_files_stage_keeps_names_opaque() -> None:
@@ -70,37 +97,6 @@ def test_status_numstat_ls_remote_and_log() -> None:
 
 
 @pytest.mark.parametrize(
-    ("category", "fingerprint", "branch"),
-    [
-        ("linting_error", "0123abcd" * 8, "autorecover/linting_error/0123abcd"),
-        ("dependency_issue", "ffffffff", "autorecover/dependency_issue/ffffffff"),
-    ],
-)
-def test_bot_branch_name(category: str, fingerprint: str, branch: str) -> None:
-    assert bot_branch_name(category, fingerprint) == branch
-    assert is_bot_branch(branch)
-
-
-@pytest.mark.parametrize(
-    ("category", "fingerprint"),
-    [("$(id)", "0123abcd"), ("linting_error", "xyz"), ("a/b", "0123abcd"), ("", "0123abcd")],
-)
-def test_bot_branch_name_rejects_bad_parts(category: str, fingerprint: str) -> None:
-    with pytest.raises(ValueError, match="invalid branch parts"):
-        bot_branch_name(category, fingerprint)
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["main", "dependabot/pip/x", "renovate/x", "autorecover/x", "autorecover/x/0123ABCD",
-     "autorecover/x/0123abcd/extra", "autorecover/../main/0123abcd", "feature/autorecover/x/0123abcd",
-     "autorecover/x/0123abc"],
-)  # fmt: skip
-def test_only_our_own_branches_are_bot_branches(name: str) -> None:
-    assert not is_bot_branch(name)
-
-
-@pytest.mark.parametrize(
     ("path", "expected"),
     [
         ("src/x.py", "src/x.py"),
@@ -136,16 +132,6 @@ def test_protected_paths(path: str, protected: bool) -> None:
     assert is_protected_path(path) is protected
 
 
-def _commit(
-    author: str = BOT, committer: str = BOT, trailers: tuple[str, ...] = ("0123abcd99",),
-    parents: tuple[str, ...] = (SHA,),
-) -> CommitInfo:  # fmt: skip
-    return CommitInfo("c" * 40, parents, "n", author, "n", committer, trailers)
-
-
-HUMAN = "octocat@github.com"
-
-
 @pytest.mark.parametrize(
     ("history", "ours", "count"),
     [
@@ -162,87 +148,3 @@ def test_ownership(history: list[CommitInfo], ours: bool, count: int) -> None:
     state = ownership("c" * 40, history, BOT, fingerprint="0123abcd99")
     assert (state.ours, state.bot_commits) == (ours, count)
     assert bool(state.foreign) is not ours
-
-
-def _porcelain(flag: str, summary: str) -> str:
-    return f"To https://github.com/octo-org/octo-repo\n{flag}\tHEAD:{REF}\t{summary}\nDone\n"
-
-
-GH006 = (
-    f"remote: error: GH006: Protected branch update failed for {REF}.\n"
-    "remote: error: Changes must be made through a pull request.\n"
-)
-GH013 = (
-    f"remote: error: GH013: Repository rule violations found for {REF}.\n"
-    "remote: Review all repository rules at https://github.com/octo-org/octo-repo/rules?ref=x\n"
-    "remote: - Cannot create ref due to creations being restricted.\n"
-)
-SECRET = (
-    f"remote: error: GH013: Repository rule violations found for {REF}.\n"
-    "remote:\nremote: - GITHUB PUSH PROTECTION\nremote:   ——————————————\n"
-    "remote:     Resolve the following violations before pushing again\nremote:\n"
-    "remote:     - Push cannot contain secrets\n"
-)
-REJECTED = "[remote rejected] (pre-receive hook declined)"
-WORKFLOW = (
-    "[remote rejected] (refusing to allow a GitHub App to create or update workflow "
-    "`.github/workflows/ci.yml` without `workflows` permission)"
-)
-
-
-@pytest.mark.parametrize(
-    ("code", "stdout", "stderr", "status"),
-    [
-        (0, _porcelain("*", "[new branch]"), "", PushStatus.PUSHED),
-        (0, _porcelain("+", "abc...def (forced update)"), "", PushStatus.PUSHED),
-        (0, _porcelain(" ", "abc..def"), "", PushStatus.PUSHED),
-        (0, _porcelain("=", "[up to date]"), "", PushStatus.UP_TO_DATE),
-        (0, f"To x\n-\t:{REF}\t[deleted]\nDone\n", "", PushStatus.DELETED),
-        (1, _porcelain("!", REJECTED), GH006, PushStatus.PROTECTED_BRANCH),
-        (1, _porcelain("!", REJECTED), GH013, PushStatus.RULESET),
-        (1, _porcelain("!", REJECTED), SECRET, PushStatus.SECRET_PROTECTION),
-        (1, _porcelain("!", WORKFLOW), "", PushStatus.WORKFLOW_PERMISSION),
-        (1, _porcelain("!", "[rejected] (stale info)"), "", PushStatus.STALE_LEASE),
-        (1, _porcelain("!", "[rejected] (fetch first)"), "", PushStatus.NON_FAST_FORWARD),
-        (1, _porcelain("!", "[rejected] (non-fast-forward)"), "", PushStatus.NON_FAST_FORWARD),
-        (
-            128,
-            "",
-            "remote: Permission to octo-org/octo-repo.git denied to github-actions[bot].\n"
-            "fatal: unable to access 'https://github.com/octo-org/octo-repo/': The requested URL "
-            "returned error: 403\n",
-            PushStatus.PERMISSION_DENIED,
-        ),
-        (128, "", "fatal: 'origin' does not appear to be a git repository\n", PushStatus.REJECTED),
-    ],
-    ids=[
-        "new", "forced", "fast-forward", "up-to-date", "deleted", "gh006", "gh013", "secret",
-        "workflow", "stale-lease", "fetch-first", "non-fast-forward", "permission", "other",
-    ],
-)  # fmt: skip
-def test_classify_push(code: int, stdout: str, stderr: str, status: PushStatus) -> None:
-    found, message = classify_push(code, stdout, stderr, REF)
-    assert found is status
-    assert message and "\n" not in message
-
-
-def test_rejection_messages_are_clear() -> None:
-    _, secret = classify_push(1, _porcelain("!", REJECTED), SECRET, REF)
-    assert "redaction bug" in secret
-    _, workflow = classify_push(1, _porcelain("!", WORKFLOW), "", REF)
-    assert ".github/workflows/ci.yml" in workflow and "`workflows` permission" in workflow
-    _, protected = classify_push(1, _porcelain("!", REJECTED), GH006, REF)
-    assert "GH006" in protected and REF in protected
-    _, other = classify_push(128, "", "fatal: something odd\n", REF)
-    assert other.endswith("fatal: something odd")
-
-
-def test_push_porcelain_parses_every_flag() -> None:
-    lines = parse_push_porcelain(
-        "To x\n*\tHEAD:refs/heads/a\t[new branch]\n!\tHEAD:refs/heads/b\t[rejected] (stale info)\n"
-        "Done\n"
-    )
-    assert [(s.flag, s.ref, s.summary) for s in lines] == [
-        ("*", "refs/heads/a", "[new branch]"),
-        ("!", "refs/heads/b", "[rejected] (stale info)"),
-    ]

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +18,6 @@ import pytest
 
 from autorecover.adapters import workflow_commands as io_
 from autorecover.core.text.redact import derived_forms
-from autorecover.errors import UserError
 
 REGISTERED = {
     "add-mask",

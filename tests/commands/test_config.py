@@ -3,22 +3,13 @@ reference page, the ledger's pure updates, and `autorecover stats` / `config che
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from scripts.gen_reference import render
 
 from autorecover.cli import main
-from autorecover.core import ledger as ledgerlib
-from autorecover.core.config import load_config_text, parse_config
-from autorecover.core.stats import compute, ledger_from_reports
-from autorecover.errors import ConfigError
-from testing import ROOT
 from testing.actionrun import ActionRun, failing_log
-from testing.fakegithub import FakeGitHub, JobSpec
+from testing.fakegithub import FakeGitHub
 
 UNKNOWN = failing_log("deploy aborted: quota spent", step="Run ./deploy.sh")
 

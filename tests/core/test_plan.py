@@ -7,9 +7,21 @@ from typing import Any
 
 import pytest
 
+from autorecover.core import plan as planner
 from autorecover.core.config import parse_config
 from autorecover.core.event import parse_event
-from autorecover.core.models import Action, Category, Diagnosis, Fix, History, JobResult, Severity
+from autorecover.core.models import (
+    Action,
+    Category,
+    Diagnosis,
+    Escalation,
+    Fix,
+    History,
+    JobResult,
+    Outcome,
+    Severity,
+    Status,
+)
 from autorecover.core.plan import make_plan
 from autorecover.core.settings import Settings
 
@@ -124,7 +136,9 @@ def test_fixable_jobs_share_one_pull_request() -> None:
 
 
 def test_matrix_jobs_failing_alike_share_one_issue() -> None:
-    plan = make_plan(jobs(TESTS, TESTS, replace(TESTS, fingerprint="e" * 16)), run(), settings_for())
+    plan = make_plan(
+        jobs(TESTS, TESTS, replace(TESTS, fingerprint="e" * 16)), run(), settings_for()
+    )
     assert sorted(d.jobs for d in plan.of(Action.ISSUE)) == [(1, 2), (3,)]
 
 
@@ -171,3 +185,139 @@ def test_unavailable_log_becomes_an_issue() -> None:
     job = JobResult(1, "job", "", "failure", None, "expired", "logs expired")
     (decision,) = make_plan([job], run(), settings_for()).decisions
     assert decision.action is Action.ISSUE and "expired" in decision.reason
+
+
+# -- skips ------------------------------------------------------------------------------
+
+
+def event(**run_fields: Any) -> Any:
+    base = {
+        "id": 9, "run_attempt": 1, "event": "push", "conclusion": "failure", "head_sha": SHA,
+        "head_branch": "feature", "name": "CI", "head_repository": {"id": 1, "full_name": "o/r"},
+    }  # fmt: skip
+    return parse_event(
+        "workflow_run",
+        {
+            "action": run_fields.pop("action", "completed"),
+            "repository": {"id": 1, "full_name": "o/r", "default_branch": "main"},
+            "workflow_run": {**base, **run_fields},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        pytest.param({}, None, id="failure-is-analysed"),
+        pytest.param({"action": "requested"}, "not completed", id="not-completed"),
+        pytest.param({"conclusion": "success"}, "succeeded; nothing", id="first-success"),
+        pytest.param({"conclusion": "success", "run_attempt": 2}, None, id="success-after-rerun"),
+        pytest.param({"conclusion": "skipped"}, "concluded 'skipped'", id="skipped"),
+        pytest.param({"conclusion": "cancelled"}, None, id="cancelled-looked-at"),
+        pytest.param(
+            {"head_branch": "autorecover/linting_error/0123abcd"}, "own branch", id="bot-branch"
+        ),
+        pytest.param(
+            {"head_commit": {"message": "Apply black\n\nAutorecover-Fingerprint: ab"}},
+            "made by autorecover", id="bot-commit",
+        ),
+    ],
+)  # fmt: skip
+def test_skip_run(fields: dict[str, Any], reason: str | None) -> None:
+    found = planner.skip_run(event(**fields))
+    assert found is None if reason is None else reason in (found or "")
+
+
+def test_skip_trigger() -> None:
+    assert planner.skip_trigger("workflow_run") is None
+    assert "'push', not workflow_run" in (planner.skip_trigger("push") or "")
+    assert "'unknown'" in (planner.skip_trigger("") or "")
+
+
+@pytest.mark.parametrize(
+    ("config", "reason"),
+    [
+        pytest.param({}, None, id="defaults"),
+        pytest.param({"enabled": False}, "disabled by `enabled: false`", id="disabled"),
+        pytest.param({"workflows": ["Docs"]}, "'CI' is not in `workflows:`", id="workflow"),
+        pytest.param({"branches": ["release/*"]}, "'feature' matches none", id="branch"),
+        pytest.param({"branches": ["feat*"]}, None, id="branch-glob-matches"),
+    ],
+)
+def test_skip_configured(config: dict[str, Any], reason: str | None) -> None:
+    found = planner.skip_configured(event(), settings_for(**config))
+    assert found is None if reason is None else reason in (found or "")
+
+
+def test_skip_analysed_cancelled_without_a_timeout() -> None:
+    cancelled = event(conclusion="cancelled")
+    timed_out = replace(TESTS, category=Category.TIMEOUT)
+    assert "cancelled (by a person" in (planner.skip_analysed(cancelled, jobs(TESTS)) or "")
+    assert planner.skip_analysed(cancelled, jobs(timed_out)) is None
+    assert planner.skip_analysed(event(), jobs(TESTS)) is None
+
+
+def test_skip_redelivered_only_for_trusted_runs() -> None:
+    assert "already handled" in (planner.skip_redelivered(event(), ["9:1"]) or "")
+    assert planner.skip_redelivered(event(), ["9:2"]) is None
+    assert planner.skip_redelivered(run(trusted=False), ["9:1"]) is None
+
+
+@pytest.mark.parametrize(
+    ("trusted", "pending", "dry_run", "reason"),
+    [
+        pytest.param(False, 1, False, "forks are not recorded", id="fork"),
+        pytest.param(True, None, False, "did not request", id="not-our-rerun"),
+        pytest.param(True, 2, False, "did not request", id="pending-for-a-later-attempt"),
+        pytest.param(True, 1, True, "dry run: not recorded", id="dry-run"),
+        pytest.param(True, 1, False, None, id="recorded"),
+    ],
+)
+def test_skip_bookkeeping(
+    trusted: bool, pending: int | None, dry_run: bool, reason: str | None
+) -> None:
+    found = planner.skip_bookkeeping(run(trusted=trusted, attempt=2), pending, dry_run)
+    assert found is None if reason is None else reason in (found or "")
+
+
+# -- follow-ups -------------------------------------------------------------------------
+
+
+def test_every_rerun_and_fix_carries_its_follow_up() -> None:
+    plan = make_plan(jobs(NETWORK), run(), settings_for())
+    assert [d.on_failure for d in plan.decisions] == [Escalation.RERUN_REFUSED]
+    plan = make_plan(jobs(BLACK, TESTS), run(), settings_for())
+    assert {d.action: d.on_failure for d in plan.decisions} == {
+        Action.FIX_PR: Escalation.FIX_NOT_DELIVERED,
+        Action.ISSUE: Escalation.NONE,
+    }
+
+
+def test_a_refused_rerun_becomes_an_issue_saying_why() -> None:
+    (decision,) = make_plan(jobs(NETWORK), run(), settings_for()).decisions
+    failed = Outcome(decision, Status.FAILED, "GitHub refused the rerun (403)")
+    follow = planner.follow_up(failed)
+    assert follow is not None and follow.action is Action.ISSUE
+    assert follow.escalation is Escalation.RERUN_REFUSED
+    assert follow.escalation_detail == "GitHub refused the rerun (403)" and not follow.fallback
+    assert planner.follow_up(replace(failed, status=Status.DONE)) is None
+
+
+def test_an_undelivered_fix_becomes_an_issue_with_the_patch() -> None:
+    (decision,) = make_plan(jobs(BLACK), run(), settings_for()).decisions
+    assert planner.follow_up(Outcome(decision, Status.FAILED, "the fix could not be made")) is None
+    undelivered = Outcome(decision, Status.FAILED, "push refused: GH006", undelivered="```diff")
+    follow = planner.follow_up(undelivered)
+    assert follow is not None and follow.fallback == "```diff"
+    assert follow.escalation is Escalation.FIX_NOT_DELIVERED and follow.jobs == decision.jobs
+    merged = planner.with_follow_up(
+        undelivered, Outcome(follow, Status.DONE, "opened #4", "https://x/issues/4")
+    )
+    assert merged.detail == "push refused: GH006; opened #4" and merged.url.endswith("/4")
+
+
+def test_fork_issues_say_they_are_from_a_fork() -> None:
+    plan = make_plan(jobs(TESTS, BLACK), run(trusted=False), settings_for())
+    issues = plan.of(Action.ISSUE)
+    assert len(issues) == 1 and issues[0].escalation is Escalation.FORK
+    assert all(d.escalation is Escalation.NONE for d in plan.of(Action.NONE))

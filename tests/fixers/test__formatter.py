@@ -4,23 +4,20 @@ security.md (T04 argument injection, T05 symlinks, T06 configuration file inclus
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from autorecover.adapters import proc
-from autorecover.adapters.git import Worktree
 from autorecover.adapters.gitparse import IndexEntry
+from autorecover.adapters.worktree import Worktree
 from autorecover.constants import bot_branch_name
 from autorecover.core.models import Action, Category, Diagnosis, Finding, Fix, Severity
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext, FixerError
-from autorecover.fixers._logpaths import map_paths, to_repo_path
-from autorecover.fixers._toolconfig import ruff_hazards
 from autorecover.fixers._toolenv import ToolEnv
 
 if TYPE_CHECKING:
@@ -77,8 +74,8 @@ def worktree(
         ck = make_checkout(files, symlinks=symlinks)
         repo = ck.sandbox.bot_repo(ck.workspace)
         repo.fetch_commit(ck.head)
-        wt = repo.add_worktree(
-            tmp_path / "wt", ck.head, bot_branch_name("linting_error", FINGERPRINT)
+        wt = Worktree.add(
+            repo, tmp_path / "wt", ck.head, bot_branch_name("linting_error", FINGERPRINT)
         )
         opened.append(wt)
         tools = ck.sandbox.tool_env()

@@ -11,17 +11,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from autorecover.adapters.gitparse import IndexEntry
+from autorecover.adapters.worktree import Worktree
 from autorecover.constants import bot_branch_name
 from autorecover.core.models import Fix
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext, FixerError
-from autorecover.fixers._pyimports import imported_names, is_test_path, own_modules
-from autorecover.fixers._reqfiles import (
-    EditRefused,
-    add_to_requirements_txt,
-    add_to_setup_cfg,
-    requirements_txt_names,
-)
 from autorecover.fixers._toolenv import ToolEnv
 
 if TYPE_CHECKING:
@@ -256,8 +250,8 @@ def test_edit_is_committed_in_the_worktree(make_checkout: MakeCheckout, tmp_path
     repo = ck.sandbox.bot_repo(ck.workspace)
     repo.fetch_commit(ck.head)
     fingerprint = "abcdef01" * 8
-    with repo.add_worktree(
-        tmp_path / "wt", ck.head, bot_branch_name("dependency_issue", fingerprint)
+    with Worktree.add(
+        repo, tmp_path / "wt", ck.head, bot_branch_name("dependency_issue", fingerprint)
     ) as wt:
         ctx = FixContext.for_checkout(
             wt, tools=ck.sandbox.tool_env(), redactor=Redactor([ck.sandbox.token]), trusted=True
@@ -267,75 +261,3 @@ def test_edit_is_committed_in_the_worktree(make_checkout: MakeCheckout, tmp_path
         assert wt.commit(result.changed_files, "Add PyYAML to requirements.txt", fingerprint)
         assert wt.changed_files(ck.head) == ["requirements.txt"]
         assert wt.push(expected_old=None).ok
-
-
-# -- pure helpers ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("source", "names"),
-    [
-        ("import a.b.c", {"a.b.c"}),
-        ("from a.b import c, d", {"a.b", "a.b.c", "a.b.d"}),
-        ("from . import x\nfrom .y import z", set()),
-        ("from a import *", {"a"}),
-        ("import importlib\nimportlib.import_module('plug')", {"importlib", "plug"}),
-        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import x\nelse:\n    import y",
-         {"typing", "typing.TYPE_CHECKING", "y"}),
-        ("def f(:\n", set()),
-        ("try:\n    import ujson\nexcept ImportError:\n    import json", {"ujson", "json"}),
-    ],
-)  # fmt: skip
-def test_imported_names(source: str, names: set[str]) -> None:
-    assert imported_names(source) == names
-
-
-@pytest.mark.parametrize(
-    ("path", "test"),
-    [("tests/x.py", True), ("pkg/tests/x.py", True), ("test_x.py", True), ("x_test.py", True),
-     ("conftest.py", True), ("src/pkg/x.py", False), ("testing_utils.py", False)],
-)  # fmt: skip
-def test_is_test_path(path: str, test: bool) -> None:
-    assert is_test_path(path) is test
-
-
-def test_own_modules() -> None:
-    files = ["src/shop/__init__.py", "tools.py", "tests/helpers.py", "tests/unit/test_a.py",
-             "pkg/sub/x.py", "README.md"]  # fmt: skip
-    pyproject = {
-        "project": {"name": "my-shop"},
-        "tool": {
-            "setuptools": {"py-modules": ["cli"]},
-            "poetry": {"packages": [{"include": "inv"}]},
-        },
-    }
-    assert own_modules(files, pyproject) == {
-        "shop", "tools", "helpers", "unit", "pkg", "cli", "inv", "my_shop",
-    }  # fmt: skip
-
-
-def test_requirements_txt_edits() -> None:
-    assert add_to_requirements_txt("a\r\nb", "PyYAML") == "a\r\nb\r\nPyYAML\r\n"
-    assert add_to_requirements_txt("", "PyYAML") == "PyYAML\n"
-    assert requirements_txt_names("Foo_Bar>=1 --hash=sha256:x\n-r other.txt\n# c\nbaz; os_name=='nt'\n") == {
-        "foo-bar", "baz",
-    }  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("[options]\ninstall_requires = a\n", "[options]\ninstall_requires = a\n    PyYAML\n"),
-        ("[options]\npackages = find:\n", "[options]\ninstall_requires =\n    PyYAML\npackages = find:\n"),
-        ("[metadata]\nname = x", "[metadata]\nname = x\n\n[options]\ninstall_requires =\n    PyYAML\n"),
-        ("[options]\ninstall_requires =\n\tclick\n[x]\n", "[options]\ninstall_requires =\n\tclick\n\tPyYAML\n[x]\n"),
-    ],
-    ids=["inline", "missing-key", "missing-section", "tab-indent"],
-)  # fmt: skip
-def test_setup_cfg_edits(text: str, expected: str) -> None:
-    assert add_to_setup_cfg(text, "options", "install_requires", "PyYAML") == expected
-
-
-def test_setup_cfg_semicolon_list_is_refused() -> None:
-    with pytest.raises(EditRefused, match="one-line"):
-        add_to_setup_cfg("[options]\ninstall_requires = a; b\n", "options", "install_requires", "x")

@@ -231,9 +231,9 @@ def set_output(name: str, value: object, environ: Mapping[str, str]) -> bool:
 
     Uses the heredoc form ``name<<DELIM`` / value / ``DELIM`` (the toolkit's
     ``prepareKeyValueMessage``), so values may span lines, with a random delimiter that does not
-    occur in the value: otherwise a value line equal to the delimiter would end it early and
-    the lines after would set other outputs. Values must not be untrusted text (S3): a later
-    step may expand them into a shell with ``${{ steps.x.outputs.y }}``.
+    occur in the value: otherwise a value line equal to the delimiter would end it early and the
+    lines after would set other outputs. Values must not be untrusted text (docs/security.md#s3): a
+    later step may expand them into a shell with ``${{ steps.x.outputs.y }}``.
     """
     if not name or name[0] not in _OUTPUT_NAME_START or not set(name) <= _OUTPUT_NAME_CHARS:
         raise ValueError(f"invalid output name {name!r}")

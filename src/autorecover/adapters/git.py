@@ -4,9 +4,9 @@
 autorecover works on the checkout actions/checkout made in the workspace, but never changes
 it: the failing commit is fetched by SHA and fixed in a separate worktree under RUNNER_TEMP on
 a bot branch `autorecover/<category>/<fingerprint8>`, and only that branch is pushed, with an
-expected-old-value lease (security.md S10, S11).
+expected-old-value lease (docs/security.md#s10, #s11).
 
-Credentials (TM17, S12): the token reaches git only through the environment, as
+Credentials (docs/security.md#tm17, #s12): the token reaches git only through the environment, as
 ``GIT_CONFIG_COUNT``/``GIT_CONFIG_KEY_n``/``GIT_CONFIG_VALUE_n`` entries for
 ``http.<server>/.extraheader`` and only for commands that talk to the remote. It is never in
 argv (visible in ``ps`` and in error messages), a remote URL or ``.git/config`` (which outlive
@@ -17,30 +17,22 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from autorecover.constants import COMMIT_TRAILER_KEY, FINGERPRINT_RE, is_bot_branch
 from autorecover.adapters import proc
 from autorecover.adapters.gitparse import (
     DEFAULT_IDENTITY,
     REGULAR_MODES,
-    BranchState,
     CommitInfo,
     DiffStat,
     Identity,
     IndexEntry,
-    PushResult,
     StatusEntry,
-    classify_push,
     git_environment,
-    is_protected_path,
-    ownership,
     parse_log_records,
     parse_ls_files_stage,
     parse_ls_remote,
@@ -49,6 +41,7 @@ from autorecover.adapters.gitparse import (
     parse_status_z,
     safe_relpath,
 )
+from autorecover.constants import COMMIT_TRAILER_KEY, is_bot_branch
 from autorecover.core.text.redact import Redactor
 
 REMOTE = "origin"
@@ -62,7 +55,7 @@ class GitError(Exception):
 
 
 class ProtectedPathError(GitError):
-    """A change under `.github/` (security.md S10, T20)."""
+    """A change under `.github/` (docs/security.md#s10, #t20)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +192,7 @@ class GitRepo:
         return self._git("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
 
     def has_commit(self, sha: str) -> bool:
-        _check_sha(sha)
+        check_sha(sha)
         return self._git("cat-file", "-e", f"{sha}^{{commit}}", check=False).returncode == 0
 
     def remote_tip(self, branch: str) -> str | None:
@@ -209,9 +202,9 @@ class GitRepo:
         return parse_ls_remote(out).get(ref)
 
     def check_stale(self, branch: str, head_sha: str) -> Staleness:
-        """Whether the failing branch moved on since the failure (T36, S11): fixing an old
-        commit would push a branch that reverts newer work."""
-        _check_sha(head_sha)
+        """Whether the failing branch moved on since the failure (docs/security.md#t36, #s11):
+        fixing an old commit would push a branch that reverts newer work."""
+        check_sha(head_sha)
         tip = self.remote_tip(branch)
         if tip is None:
             return Staleness(True, None, f"branch {branch!r} no longer exists on origin")
@@ -231,26 +224,9 @@ class GitRepo:
 
     def fetch_commit(self, sha: str) -> None:
         """Make `sha` (the failing `head_sha`) available locally; refs are left alone."""
-        _check_sha(sha)
+        check_sha(sha)
         if not self.has_commit(sha):
             self._fetch(sha, 1)
-
-    def add_worktree(self, path: str | os.PathLike[str], sha: str, branch: str) -> Worktree:
-        """A new worktree at `path` with `branch` created at `sha`. The workspace's own working
-        tree, index and HEAD are untouched."""
-        _check_sha(sha)
-        _check_bot_branch(branch)
-        target = Path(path).absolute()
-        if target.exists():
-            raise GitError(f"worktree path {target} already exists")
-        self._git("worktree", "add", "--detach", "--end-of-options", str(target), sha)
-        worktree = Worktree(self, target, sha, branch)
-        try:
-            worktree._git("switch", "--quiet", "--force-create", branch)
-        except proc.CommandError:
-            worktree.remove()
-            raise
-        return worktree
 
     # -- the files of a checkout --------------------------------------------------------------
 
@@ -265,9 +241,10 @@ class GitRepo:
         return parse_ls_files_stage(self._complete(*args))
 
     def tracked_regular_files(self, paths: Iterable[str] | None = None) -> list[str]:
-        """Tracked files a tool may read and write: modes 100644/100755 only, so no symlink
-        (120000: ruff follows one out of the repository and rewrites the target, measured in
-        A10.8, T05) and no submodule (160000); on disk a regular file inside the checkout."""
+        """Tracked files a tool may read and write: modes 100644/100755 only, so no symlink (120000:
+        ruff follows one out of the repository and rewrites the target, measured in
+        docs/security.md#a10-8, #t05) and no submodule (160000); on disk a regular file inside the
+        checkout."""
         root = os.path.realpath(self.path)
         return [
             entry.path
@@ -328,137 +305,7 @@ class GitRepo:
         return parse_log_records(out)
 
 
-class Worktree(GitRepo):
-    """A worktree on the bot branch, made by :meth:`GitRepo.add_worktree`. Use it as a context
-    manager: it is removed (with its local branch) on exit."""
-
-    def __init__(self, parent: GitRepo, path: Path, base_sha: str, branch: str) -> None:
-        super().__init__(
-            path,
-            token=parent._token,
-            server_url=parent._server_url,
-            identity=parent.identity,
-            redactor=parent.redactor,
-            base_env=parent._base_env,
-            neutral_config=parent._neutral,
-            timeout=parent.timeout,
-            network_timeout=parent.network_timeout,
-            safe_directories=parent._safe,
-        )
-        self.parent = parent
-        self.base_sha = base_sha
-        self.branch = branch
-
-    def __enter__(self) -> Worktree:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.remove()
-
-    def remove(self) -> None:
-        """Remove the worktree and its local branch; the workspace is left as it was."""
-        self.parent._git(
-            "worktree", "remove", "--force", "--end-of-options", str(self.path), check=False
-        )
-        if self.path.exists():
-            shutil.rmtree(self.path, ignore_errors=True)
-        self.parent._git("worktree", "prune", check=False)
-        self.parent._git("branch", "-D", "--end-of-options", self.branch, check=False)
-
-    # -- committing ---------------------------------------------------------------------------
-
-    def commit(self, paths: Iterable[str], message: str, fingerprint: str) -> str | None:
-        """Commit the changes to `paths` (one fixer's result) as the bot, with the fingerprint
-        trailer. Returns the new SHA, or None when nothing changed. Refuses anything under
-        `.github/`, symlinks, and changes to files the fixer did not report."""
-        if not FINGERPRINT_RE.match(fingerprint):
-            raise GitError(f"invalid fingerprint {fingerprint!r}")
-        wanted = self._checked_paths(paths)
-        changed = {entry.path for entry in self.status()}
-        protected = sorted(path for path in changed if is_protected_path(path))
-        if protected:
-            raise _protected(protected)
-        unexpected = sorted(changed - wanted)
-        if unexpected:
-            shown = ", ".join(repr(self._clean(path)) for path in unexpected[:10])
-            raise GitError(f"files changed that the fixer did not report: {shown}")
-        staged = sorted(changed & wanted)
-        if not staged:
-            return None
-        for path in staged:
-            full = self.path / path
-            if full.is_symlink() or (full.exists() and not full.is_file()):
-                raise GitError(f"refusing to commit {self._clean(path)!r}: not a regular file")
-        self._git("add", "--", *staged)
-        body = self._clean(message).strip() or "autorecover fix"
-        text = f"{body}\n\n{COMMIT_TRAILER_KEY}: {fingerprint}\n"
-        self._git(
-            "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--cleanup=whitespace", "-F", "-",
-            commit=True, input=text,
-        )  # fmt: skip
-        return self.rev_parse("HEAD")
-
-    def _checked_paths(self, paths: Iterable[str]) -> set[str]:
-        result: set[str] = set()
-        for path in paths:
-            clean = safe_relpath(path)
-            if clean is None:
-                raise GitError(f"refusing path outside the repository: {self._clean(path)!r}")
-            if is_protected_path(clean):
-                raise _protected([clean])
-            result.add(clean)
-        return result
-
-    # -- the remote bot branch ----------------------------------------------------------------
-
-    def remote_branch_state(self, branch: str, fingerprint: str | None = None) -> BranchState:
-        """Who wrote the remote `branch`: a branch holding anything but our own commits (bot
-        identity and trailer) must never be force-pushed (Renovate's "edited branch" rule)."""
-        _check_bot_branch(branch)
-        tip = self.remote_tip(branch)
-        if tip is None:
-            return BranchState(exists=False, tip=None, ours=False, foreign=())
-        if not self.has_commit(tip):
-            self._fetch(tip, SHALLOW_OWNERSHIP_DEPTH)
-        history = self.commit_log(tip)
-        return ownership(tip, history, self.identity.email, fingerprint)
-
-    def push(self, *, expected_old: str | None) -> PushResult:
-        """Push HEAD to `refs/heads/<branch>` on origin, leased: `expected_old` is the SHA the
-        remote branch must still have, or None for "must not exist" (S11, T22)."""
-        _check_bot_branch(self.branch)
-        if expected_old is not None:
-            _check_sha(expected_old)
-        head = self.rev_parse("HEAD")
-        if head == self.base_sha:
-            raise GitError("nothing to push: the bot branch has no commits")
-        protected = [
-            path for path in self.changed_files(self.base_sha, head) if is_protected_path(path)
-        ]
-        if protected:
-            raise _protected(sorted(protected))
-        return self._push_ref(f"HEAD:refs/heads/{self.branch}", expected_old or "", head)
-
-    def delete_remote_branch(self, expected_sha: str) -> PushResult:
-        """Delete our remote bot branch (a PR that could not be opened, T33), leased."""
-        _check_bot_branch(self.branch)
-        _check_sha(expected_sha)
-        return self._push_ref(f":refs/heads/{self.branch}", expected_sha, None)
-
-    def _push_ref(self, refspec: str, expected: str, new_sha: str | None) -> PushResult:
-        ref = f"refs/heads/{self.branch}"
-        result = self._git(
-            "push", "--porcelain", "--no-verify", f"--force-with-lease={ref}:{expected}",
-            REMOTE, refspec, network=True, check=False,
-        )  # fmt: skip
-        status, message = classify_push(result.returncode, result.stdout, result.stderr, ref)
-        output = proc.cap(self._clean(result.output), 8000)
-        return PushResult(status, ref, self._clean(message), output, new_sha)
-
-
-def _protected(paths: Sequence[str]) -> ProtectedPathError:
+def protected_error(paths: Sequence[str]) -> ProtectedPathError:
     shown = ", ".join(repr(path) for path in paths[:10])
     return ProtectedPathError(
         f"refusing to change {shown}: autorecover never changes files under .github/ "
@@ -467,14 +314,14 @@ def _protected(paths: Sequence[str]) -> ProtectedPathError:
     )
 
 
-def _check_sha(sha: str) -> None:
+def check_sha(sha: str) -> None:
     if not _SHA_RE.match(sha):
         raise GitError(f"not a full commit SHA: {sha[:80]!r}")
 
 
-def _check_bot_branch(branch: str) -> None:
-    # Only our own branches are ever created, pushed or deleted (S10): never the default
-    # branch, a protected branch, or another bot's (dependabot/*, renovate/*).
+def check_bot_branch(branch: str) -> None:
+    # Only our own branches are ever created, pushed or deleted (docs/security.md#s10): never
+    # the default branch, a protected branch, or another bot's (dependabot/*, renovate/*).
     if not is_bot_branch(branch):
         raise GitError(f"refusing to write branch {branch[:100]!r}: not an autorecover/ branch")
 

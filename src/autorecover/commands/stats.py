@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from autorecover.commands._runtime import Runtime
+from autorecover.constants import LEDGER_PATH, STATE_BRANCH
 from autorecover.core import ledger as ledgerlib
 from autorecover.core.stats import compute, ledger_from_reports, render_text
 from autorecover.errors import EXIT_OK, UserError
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
     else:
         raise UserError(
             "give --report-dir DIR (JSON reports of the action) or --ledger FILE "
-            "(ledger.json from the autorecover/state branch)"
+            f"({LEDGER_PATH} from the {STATE_BRANCH} branch)"
         )
     stats = compute(data)
     if args.format == "json":

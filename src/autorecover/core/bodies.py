@@ -59,7 +59,7 @@ def jobs_of(decision: Decision, jobs: Mapping[int, JobResult]) -> list[JobResult
 
 
 def issue_title(decision: Decision, jobs: Sequence[JobResult]) -> str:
-    diagnosis = primary(job.diagnosis for job in jobs)
+    diagnosis = primary([job.diagnosis for job in jobs])
     what = diagnosis.title if diagnosis else "job log unavailable"
     prefix = FLAKY_PREFIX if decision.escalation is Escalation.RERUNS_EXHAUSTED else ""
     # A title is plain text on GitHub, but references and mentions in it still link.
@@ -138,7 +138,7 @@ def issue_context(
     excerpt: int = ISSUE_EXCERPT,
 ) -> dict[str, Any]:
     """issue_body.md.j2: a new issue for `decision` (`previous`: the closed one it follows)."""
-    diagnosis = primary(job.diagnosis for job in jobs)
+    diagnosis = primary([job.diagnosis for job in jobs])
     return {
         **_shared(decision, run, jobs, entry),
         "primary": _diagnosis_view(diagnosis, decision),
@@ -158,7 +158,7 @@ def comment_context(
     excerpt: int = ISSUE_EXCERPT,
 ) -> dict[str, Any]:
     """comment.md.j2: a recurrence on the open issue."""
-    diagnosis = primary(job.diagnosis for job in jobs)
+    diagnosis = primary([job.diagnosis for job in jobs])
     return {**_shared(decision, run, jobs, entry), "evidence": evidence(diagnosis, excerpt)}
 
 
@@ -184,8 +184,9 @@ def commit_message(applied: Applied, diagnosis: Diagnosis | None) -> str:
         subject = f"Declare {fix.param('distribution')}, imported as {fix.param('module')}"
     else:
         subject = f"Apply {applied.result.tool or fix.fixer} {applied.result.version}".strip()
-    why = f"\n\nThe job failed with: {diagnosis.title}" if diagnosis else ""
-    return mdsafe.plain_text(subject) + mdsafe.plain_text(why)[:300]
+    # plain_text folds newlines, so the paragraph break is added after it.
+    why = mdsafe.plain_text(f"The job failed with: {diagnosis.title}")[:300] if diagnosis else ""
+    return mdsafe.plain_text(subject) + (f"\n\n{why}" if why else "")
 
 
 def pr_context(
@@ -197,7 +198,7 @@ def pr_context(
     config: PullRequestsConfig,
 ) -> dict[str, Any]:
     """pr_body.md.j2: the fix pull request."""
-    diagnosis = primary(job.diagnosis for job in jobs)
+    diagnosis = primary([job.diagnosis for job in jobs])
     return {
         "marker": fingerprint_marker(decision.fingerprint),
         "run": {

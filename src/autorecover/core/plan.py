@@ -256,20 +256,25 @@ def _gate_trust(
     out = []
     for decision in decisions:
         if decision.action is Action.FIX_PR:
-            decision = replace(
-                decision,
-                action=Action.ISSUE,
-                fixes=(),
-                review=False,
-                reason="fixable, but runs from forks are never checked out or pushed to",
+            out.append(
+                replace(
+                    decision,
+                    action=Action.ISSUE,
+                    fixes=(),
+                    review=False,
+                    reason="fixable, but runs from forks are never checked out or pushed to",
+                )
             )
         elif decision.action is Action.RERUN and not settings.allow_fork_reruns:
-            decision = replace(
-                decision,
-                action=Action.NONE,
-                reason="transient, but fork runs are not rerun unless `rerun.allow_forks`",
+            out.append(
+                replace(
+                    decision,
+                    action=Action.NONE,
+                    reason="transient, but fork runs are not rerun unless `rerun.allow_forks`",
+                )
             )
-        out.append(decision)
+        else:
+            out.append(decision)
     issues = [d for d in out if d.action is Action.ISSUE]
     if len(issues) > 1:
         # At most one issue for a fork's run: keep the most severe, fold the others in.

@@ -51,7 +51,7 @@ class RunReport:
 
     def primary(self) -> Diagnosis | None:
         """The diagnosis behind the outputs."""
-        return primary(job.diagnosis for job in self.jobs)
+        return primary([job.diagnosis for job in self.jobs])
 
     def url_of(self, kind: str) -> str:
         """The first pull request (`kind` "pull") or issue ("issues") an outcome links to;

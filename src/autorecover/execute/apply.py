@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from autorecover.adapters.git import GitRepo, Worktree
+from autorecover.adapters.git import GitRepo
+from autorecover.adapters.worktree import Worktree
 from autorecover.core.bodies import commit_message
 from autorecover.core.models import Applied, Decision, Diagnosis, Fix, JobResult
 from autorecover.core.settings import Settings

@@ -3,6 +3,7 @@ repository, rewritten when something it lists changed (dispatch.conclude decides
 
 from __future__ import annotations
 
+from autorecover.adapters.github.issues import Body
 from autorecover.constants import DASHBOARD_MARKER, marked_fingerprint
 from autorecover.core import bodies
 from autorecover.core import ledger as ledgerlib
@@ -36,6 +37,6 @@ def refresh(ex: Execution) -> None:
             ex.issues.update_body(open_dashboard.number, body)
         return
     created = ex.issues.create(
-        DASHBOARD_MARKER, bodies.DASHBOARD_TITLE, lambda _excerpt: body, [ex.settings.label], []
+        DASHBOARD_MARKER, bodies.DASHBOARD_TITLE, Body(body), [ex.settings.label], []
     )
     ex.record(ledgerlib.dashboard(created.number))

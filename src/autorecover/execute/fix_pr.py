@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError, Worktree
+from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError
 from autorecover.adapters.github.errors import GitHubError, NoCommitsBetween, PullRequestForbidden
 from autorecover.adapters.github.pulls import PullRequest, Pulls
-from autorecover.adapters.gitparse import PushStatus
+from autorecover.adapters.gitpush import PushStatus
 from autorecover.adapters.proc import CommandError
+from autorecover.adapters.worktree import Worktree
 from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name, parse_time
 from autorecover.core import bodies
 from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
@@ -82,7 +83,7 @@ def _make(job: _Job, pulls: Pulls, open_pulls: int) -> Outcome:
             return job.outcome(Status.SKIPPED, f"stale: {stale.message}")
         repo.fetch_commit(run.head_sha)
         path = Path(tempfile.mkdtemp(prefix="autorecover-fix-", dir=job.workspace.temp))
-        with repo.add_worktree(path / "tree", run.head_sha, job.branch) as tree:
+        with Worktree.add(repo, path / "tree", run.head_sha, job.branch) as tree:
             return _fix_in(job, tree, pulls, open_pr)
     except ProtectedPathError as exc:
         return job.outcome(Status.FAILED, f"refused before pushing: {exc}")

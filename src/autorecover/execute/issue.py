@@ -7,10 +7,11 @@ claim waits for that run's issue to appear and comments on it (docs/security.md#
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from autorecover.adapters.github.errors import GitHubError, PermissionMissing
+from autorecover.adapters.github.issues import Body
 from autorecover.constants import fingerprint_marker
 from autorecover.core import bodies
 from autorecover.core import ledger as ledgerlib
@@ -78,7 +79,7 @@ def _comment(
         context = bodies.comment_context(decision, ex.run, rows, entry, excerpt)
         return ex.render("comment.md.j2", context)
 
-    ex.issues.comment(issue.number, body)
+    ex.issues.comment(issue.number, _both(body))
     return Outcome(decision, Status.DONE, f"recurrence noted on #{issue.number}", issue.html_url)
 
 
@@ -98,12 +99,17 @@ def _open(
     created = ex.issues.create(
         fingerprint_marker(decision.fingerprint),
         bodies.issue_title(decision, rows),
-        body,
+        _both(body),
         list(labels),
         config.assignees,
     )
     outcome = Outcome(decision, Status.DONE, f"opened #{created.number}", created.html_url)
     return replace(outcome, opened=True)
+
+
+def _both(render: Callable[[int], str]) -> Body:
+    """The body with the usual excerpt, and with a short one for GitHub's "too long"."""
+    return Body(render(bodies.ISSUE_EXCERPT), render(bodies.SHORT_EXCERPT))
 
 
 def _wait_for(fingerprint: str, ex: Execution) -> list[Item]:

@@ -33,7 +33,7 @@ MAX_READ_BYTES = 1024 * 1024
 
 
 def read_bytes(root: Path, path: str, limit: int = MAX_READ_BYTES) -> bytes | None:
-    """A file of the checkout, never through a symlink (O_NOFOLLOW: security.md T05); None
+    """A file of the checkout, never through a symlink (O_NOFOLLOW: docs/security.md#t05); None
     when it is missing, a symlink, unreadable or larger than `limit`."""
     try:
         fd = os.open(root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))

@@ -1,11 +1,12 @@
 """What black, isort, ruff-format and ruff-fix share: run a formatter on tracked regular Python
 files, then re-run the check that failed on the same files.
 
-The command line is always built here, never copied from the log (a log line is attacker
-text, TM04): the tool, its fix or check flags, `--`, then the files. `--` matters: a tracked
-file named `--config=evil.toml` or `-rf` must reach the tool as a file name (T04). The files
-come from `git ls-files -s` (regular files only, T05), narrowed to the paths the log named when
-it named any, so the fix touches what CI complained about and nothing else.
+The command line is always built here, never copied from the log (a log line is attacker text,
+docs/security.md#tm04): the tool, its fix or check flags, `--`, then the files. `--` matters: a
+tracked file named `--config=evil.toml` or `-rf` must reach the tool as a file name
+(docs/security.md#t04). The files come from `git ls-files -s` (regular files only,
+docs/security.md#t05), narrowed to the paths the log named when it named any, so the fix touches
+what CI complained about and nothing else.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Formatters print paths as the job saw them: absolute on the runner
 (``would reformat /home/runner/work/<repo>/<repo>/src/x.py``), relative to the working
 directory (``Would reformat: src/x.py``), with ``:line:col`` after them (ruff check), or with
-Windows separators. A log is attacker-influenced text (security.md TM04), so a path is only
+Windows separators. A log is attacker-influenced text (docs/security.md#tm04), so a path is only
 kept when it names a tracked regular file; anything else (outside the repository, untracked,
 a symlink) is dropped and never reaches a command line.
 """

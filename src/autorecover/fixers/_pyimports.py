@@ -1,9 +1,9 @@
 """Who imports a module, and which modules are the project's own, read with `ast` only.
 
 A log line ``No module named 'x'`` is not evidence that the project needs ``x``: a pull
-request can print it on purpose (security.md TM06, T18). autorecover adds a requirement only
+request can print it on purpose (docs/security.md#tm06, #t18). autorecover adds a requirement only
 when tracked code at the failing commit imports the module. Files are parsed, never imported
-or executed (S2).
+or executed (docs/security.md#s2).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Formatter configuration the repository brings, and the hazards in it (security.md A10.8,
-TM05, T06).
+"""Formatter configuration the repository brings, and the hazards in it (docs/security.md#a10-8,
+#tm05, #t06).
 
 Measured with ruff 0.17.6: ``[tool.ruff] extend = "/proc/self/environ"`` makes ``ruff format``
 print the environment in its TOML parse error, and ``extend = "../outside/x.py"`` prints the

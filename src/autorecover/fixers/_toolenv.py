@@ -1,7 +1,7 @@
 """Running a formatter: the one bundled with autorecover, or the exact version the repository
 pins, installed at run time into a per-tool-per-version virtual environment in a cache.
 
-Safety (security.md S2, TM05): a tool runs as ``<python> -I -m <tool>``. ``-I`` keeps the
+Safety (docs/security.md#s2, #tm05): a tool runs as ``<python> -I -m <tool>``. ``-I`` keeps the
 working directory (the repository) off ``sys.path``, so a file named ``click.py`` or
 ``black.py`` in the repository is never imported, and ignores ``PYTHON*`` variables. The
 environment comes from :func:`proc.minimal_env` (no token, no secret) with a neutral HOME, so

@@ -4,7 +4,7 @@ Files passed explicitly are formatted even when the configuration excludes them 
 applies only `force-exclude` to them), while CI's usual `black --check .` skips them. So the
 configured `exclude`/`extend-exclude`/`force-exclude` patterns are applied here, to touch what
 CI checks and nothing else. black has no option to ignore its configuration: when a
-configuration file it reads is a symlink, it is not run at all (security.md A10.8).
+configuration file it reads is a symlink, it is not run at all (docs/security.md#a10-8).
 """
 
 from __future__ import annotations

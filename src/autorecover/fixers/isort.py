@@ -2,7 +2,7 @@
 
 `--filter-files` applies the configuration's `skip`/`skip_glob` to the files passed explicitly,
 as CI's `isort --check-only .` would. isort has no option to ignore its configuration: when a
-file it reads configuration from is a symlink, it is not run at all (security.md A10.8).
+file it reads configuration from is a symlink, it is not run at all (docs/security.md#a10-8).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """add-requirement: declare the distribution that provides a module the job could not import.
 
 Module names in logs are attacker-controllable (dependency confusion, typosquatting:
-security.md TM06, T18), so every condition below must hold before a file is edited:
+docs/security.md#tm06, #t18), so every condition below must hold before a file is edited:
 
 * the run comes from this repository (`ctx.trusted`; a fork's log is never acted on);
 * the distribution came through modulemap's allow-list (`Fix.params['distribution']`) and is a
@@ -69,8 +69,10 @@ class _Plan:
 
 
 def _write(root: Path, path: str, text: str, create: bool) -> None:
-    """Write inside the repository only: never through a symlinked directory (T05) nor onto a
-    symlink (O_NOFOLLOW), and never over a file that appeared since it was planned (O_EXCL)."""
+    """Write inside the repository only: never through a symlinked directory
+    (docs/security.md#t05) nor onto a symlink (O_NOFOLLOW), and never over a file that appeared
+    since it was planned (O_EXCL).
+    """
     real_root = os.path.realpath(root)
     expected = os.path.normpath(os.path.join(real_root, os.path.dirname(path)))
     if os.path.realpath(os.path.join(real_root, os.path.dirname(path))) != expected:

@@ -4,7 +4,7 @@
 `--force-exclude` applies the configured excludes to files passed explicitly; `--no-cache`
 keeps ruff from writing a cache (a configured `cache-dir` may point anywhere). When the
 configuration is hazardous (an `extend` leaving the repository, a symlinked configuration
-file: security.md A10.8, T06) ruff runs with `--isolated` and the fix result says so.
+file: docs/security.md#a10-8, #t06) ruff runs with `--isolated` and the fix result says so.
 `ruff check --fix` only applies safe fixes; what it cannot fix keeps the verification failing,
 so no pull request claims a fix it did not make.
 """

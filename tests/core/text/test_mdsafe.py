@@ -114,6 +114,32 @@ HOSTILE_PROSE = [
 ]
 
 
+FENCE_HOSTILE = [
+    pytest.param("```\nbreakout\n```", id="backtick-fence"),
+    pytest.param("````````` seven+", id="long-backtick-run"),
+    pytest.param("~~~\nx\n~~~", id="tilde-fence"),
+    pytest.param("</details>\n<!--\n<img src=http://127.0.0.1/t>", id="html"),
+    pytest.param(T08, id="T08"),
+    pytest.param(T10, id="T10"),
+    pytest.param("  ```\n   ```\n```   ", id="indented-fences"),
+    pytest.param("trailing newline\n", id="trailing-newline"),
+    pytest.param("", id="empty"),
+    pytest.param("&commat;octocat &#64;x", id="entities"),
+    pytest.param("{{ 7*7 }}\n{% for c in ().__class__.__base__.__subclasses__() %}", id="jinja"),
+]
+
+
+def _code_content(text: str) -> str:
+    """What a code block must contain: the cleaned text, ZWSPs aside."""
+    body = mdsafe.clean(text)
+    return body[:-1] if body.endswith("\n") else body
+
+
+def _random_hostile(rng: random.Random, size: int) -> str:
+    alphabet = "`~\n <>!-#@&;[]()*_|\\:/.=+0123456789abcxyz\t\u200b\u202e\x00\x85GHw"
+    return "".join(rng.choice(alphabet) for _ in range(size))
+
+
 @pytest.mark.parametrize("text", HOSTILE_PROSE)
 def test_neutralize_renders_literally_and_inert(text: str) -> None:
     out = mdsafe.neutralize(text)
@@ -173,27 +199,6 @@ def test_neutralize_is_stable_when_applied_twice() -> None:
     assert "@" in twice_visible
 
 
-FENCE_HOSTILE = [
-    pytest.param("```\nbreakout\n```", id="backtick-fence"),
-    pytest.param("````````` seven+", id="long-backtick-run"),
-    pytest.param("~~~\nx\n~~~", id="tilde-fence"),
-    pytest.param("</details>\n<!--\n<img src=http://127.0.0.1/t>", id="html"),
-    pytest.param(T08, id="T08"),
-    pytest.param(T10, id="T10"),
-    pytest.param("  ```\n   ```\n```   ", id="indented-fences"),
-    pytest.param("trailing newline\n", id="trailing-newline"),
-    pytest.param("", id="empty"),
-    pytest.param("&commat;octocat &#64;x", id="entities"),
-    pytest.param("{{ 7*7 }}\n{% for c in ().__class__.__base__.__subclasses__() %}", id="jinja"),
-]
-
-
-def _code_content(text: str) -> str:
-    """What a code block must contain: the cleaned text, ZWSPs aside."""
-    body = mdsafe.clean(text)
-    return body[:-1] if body.endswith("\n") else body
-
-
 @pytest.mark.parametrize("text", FENCE_HOSTILE)
 def test_code_block_is_exactly_one_fence_with_the_text(text: str) -> None:
     out = mdsafe.code_block(text)
@@ -241,11 +246,6 @@ def test_code_block_breaks_named_entities_for_email_replies() -> None:
     assert "&commat;" not in out
     # Rendered as Markdown again (an e-mail reply quoting it), it stays literal text.
     assert "@" not in rendered_text(out.split("\n")[1])
-
-
-def _random_hostile(rng: random.Random, size: int) -> str:
-    alphabet = "`~\n <>!-#@&;[]()*_|\\:/.=+0123456789abcxyz\t\u200b\u202e\x00\x85GHw"
-    return "".join(rng.choice(alphabet) for _ in range(size))
 
 
 def test_fuzz_code_block_and_neutralize() -> None:
@@ -322,81 +322,6 @@ def test_removed_accumulates_and_describes_nothing() -> None:
 )
 def test_clean(text: str, expected: str) -> None:
     assert mdsafe.clean(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "expected"),
-    [
-        pytest.param("short", 10, "short", id="fits"),
-        pytest.param("abcdefghij", 8, "… (trunc", id="marker-longer-than-room"),
-        pytest.param("a" * 30, 20, "aaaaaaa… (truncated)", id="cut"),
-        pytest.param("x" * 6 + "e\u0301" + "y" * 20, 20, "xxxxxx… (truncated)", id="combining"),
-        pytest.param(
-            "x" * 6 + "@\u200bname" * 5, 20, "xxxxxx… (truncated)", id="at-kept-with-zwsp"
-        ),
-        pytest.param("x" * 6 + "\\\\" + "y" * 20, 21, "xxxxxx… (truncated)", id="backslash"),
-    ],
-)
-def test_cap(text: str, limit: int, expected: str) -> None:
-    out = mdsafe.cap(text, limit)
-    assert out == expected
-    assert len(out) <= limit
-
-
-def test_cap_rejects_negative_limit() -> None:
-    with pytest.raises(ValueError, match="limit"):
-        mdsafe.cap("x", -1)
-
-
-@pytest.mark.parametrize(
-    ("keep", "expected"),
-    [("head", "1\n2\n… (3 more lines)"), ("tail", "(3 earlier lines omitted) …\n4\n5")],
-)
-def test_cap_lines(keep: str, expected: str) -> None:
-    text = "1\n2\n3\n4\n5\n"
-    assert mdsafe.cap_lines(text, 2, keep=keep) == expected  # type: ignore[arg-type]
-    assert mdsafe.cap_lines(text, 5) == text
-    assert mdsafe.cap_lines("1\n2", 1, marker="[{n} line{s}]") == "1\n[1 line]"
-
-
-def test_cap_body_untouched_when_small() -> None:
-    capped = mdsafe.cap_body("small")
-    assert capped == mdsafe.Capped("small", False, 5)
-
-
-def test_cap_body_default_fits_github() -> None:
-    body = "x" * 70_000
-    capped = mdsafe.cap_body(body)
-    assert capped.truncated and capped.original_length == 70_000
-    assert len(capped.text) <= mdsafe.DEFAULT_BODY_LIMIT < mdsafe.GITHUB_BODY_MAX
-
-
-def test_cap_body_closes_an_open_fence_and_details() -> None:
-    excerpt = mdsafe.code_block("\n".join(f"line {i} ````" for i in range(2000)))
-    body = f"# Title\n\n<details><summary>log</summary>\n\n{excerpt}\n\n</details>\n\nEnd\n"
-    capped = mdsafe.cap_body(body, 5_000, marker="TRUNCATED-MARKER")
-    assert capped.truncated and len(capped.text) <= 5_000
-    tokens = MD.parse(capped.text)
-    fences = [t for t in tokens if t.type == "fence"]
-    assert len(fences) == 1
-    assert "TRUNCATED-MARKER" not in fences[0].content
-    assert rendered_text(capped.text).endswith("TRUNCATED-MARKER")
-    assert capped.text.count("<details>") == capped.text.count("</details>")
-
-
-def test_cap_body_never_cuts_inside_a_comment() -> None:
-    body = "intro\n<!-- autorecover:fingerprint=" + "a" * 200 + " -->\n" + "b" * 100
-    capped = mdsafe.cap_body(body, 120, marker="M")
-    assert "<!--" not in capped.text
-    assert capped.text.endswith("M")
-
-
-def test_cap_body_counts_utf8_bytes() -> None:
-    body = "é" * 1_000  # 2 bytes each
-    capped = mdsafe.cap_body(body, 1_000, marker="M", unit="utf8")
-    assert capped.truncated
-    assert len(capped.text.encode("utf-8")) <= 1_000
-    capped.text.encode("utf-8")
 
 
 def test_linear_time_on_one_megabyte_line() -> None:

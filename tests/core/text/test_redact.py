@@ -123,13 +123,77 @@ SHAPES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "secret", "kind"), SHAPES)
-def test_credential_shapes(text: str, secret: str, kind: str) -> None:
-    result = redact(text)
-    assert secret not in result.text
-    assert marker(kind) in result.text
-    assert kind in result.kinds
-    assert result.count >= 1
+BENIGN = [
+    "Run actions/checkout@v4",
+    "token: ***",
+    "GITHUB_TOKEN: ***",
+    "password: ${{ secrets.DB_PASSWORD }}",
+    "token=$GITHUB_TOKEN",
+    "tokens=5 max_tokens: 2048",
+    "Error: token: expired",
+    "secret: required",
+    "password: none",
+    "https://github.com/o/r/actions/runs/123/job/456",
+    "git@github.com:o/r.git",
+    "Bearer authentication failed",
+    "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+    "commit a5c3785ed8d6a35868bc169f07e40e889087fd2e",
+    "-----BEGIN CERTIFICATE-----",
+    "Authorization: Bearer ***",
+    "http.https://github.com/.extraheader AUTHORIZATION: basic ***",
+    "https://x-access-token:***@github.com/o/r",
+    "E   AssertionError: assert 'a' == 'b'",
+    "ModuleNotFoundError: No module named 'yaml'",
+    "password_file=/run/secrets/db",
+    "secrets: inherit",
+    "[REDACTED secret]",
+]
+
+
+def _literal_variants(secret: str) -> list[tuple[str, str]]:
+    raw = secret.encode()
+    variants = [
+        ("raw", secret),
+        ("url-encoded", quote(secret, safe="")),
+        (
+            "url-encoded-lower",
+            re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), quote(secret, safe="")),
+        ),
+        ("hex", raw.hex()),
+        ("HEX", raw.hex().upper()),
+        ("json", json.dumps(secret)[1:-1]),
+        ("double-base64", _b64(_b64(secret))),
+        ("double-base64-in-json", _b64(_b64(json.dumps({"value": secret, "isSecret": True})))),
+        (
+            "wrapped-base64",
+            "\n".join(textwrap.wrap(_b64("prefix-" + secret + "-suffix" * 9), 76)),
+        ),
+    ]
+    for urlsafe in (False, True):
+        for pad in (False, True):
+            variants.append((f"b64-u{urlsafe:d}-p{pad:d}", _b64(secret, urlsafe=urlsafe, pad=pad)))
+    for prefix in ("", "a", "ab", "x-access-token:", "user:", "someone:"):
+        variants.append((f"basic-{prefix!r}", _b64(prefix + secret)))
+        variants.append((f"basic2-{prefix!r}", _b64(_b64(prefix + secret + "\n"))))
+    return variants
+
+
+LITERAL_SECRETS = [BOT_TOKEN, "p@ss/w:rd+x y&z=1", "Sécrét-ünïcode-€"]
+
+
+ADVERSARIAL = {
+    "github-prefixes": "ghp_" * 262_144,
+    "pem-begins": ("-----BEGIN " + "PRIVATE KEY-----\n") * 40_000,
+    "pem-begin-base64": "-----BEGIN " + "PRIVATE KEY-----\n" + ("A" * 63 + "\n") * 16_384,
+    "assignments": "password=" * 116_000,
+    "jwt-like": "eyJ" + "a" * 1_048_576,
+    "jwt-dots": "eyJaaaaa.eyJaaaaa." * 58_000,
+    "url-userinfo": "https://" + "a:" * 524_288,
+    "schemes": "a://" * 262_144,
+    "auth-headers": "Authorization: " * 70_000,
+    "base64-run": "QUJD" * 262_144,
+    "equals": "=" * 1_048_576,
+}
 
 
 @pytest.mark.parametrize(
@@ -163,71 +227,6 @@ def test_credential_shapes(text: str, secret: str, kind: str) -> None:
 )
 def test_redaction_exact(text: str, expected: str) -> None:
     assert redact(text).text == expected
-
-
-BENIGN = [
-    "Run actions/checkout@v4",
-    "token: ***",
-    "GITHUB_TOKEN: ***",
-    "password: ${{ secrets.DB_PASSWORD }}",
-    "token=$GITHUB_TOKEN",
-    "tokens=5 max_tokens: 2048",
-    "Error: token: expired",
-    "secret: required",
-    "password: none",
-    "https://github.com/o/r/actions/runs/123/job/456",
-    "git@github.com:o/r.git",
-    "Bearer authentication failed",
-    "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
-    "commit a5c3785ed8d6a35868bc169f07e40e889087fd2e",
-    "-----BEGIN CERTIFICATE-----",
-    "Authorization: Bearer ***",
-    "http.https://github.com/.extraheader AUTHORIZATION: basic ***",
-    "https://x-access-token:***@github.com/o/r",
-    "E   AssertionError: assert 'a' == 'b'",
-    "ModuleNotFoundError: No module named 'yaml'",
-    "password_file=/run/secrets/db",
-    "secrets: inherit",
-    "[REDACTED secret]",
-]
-
-
-@pytest.mark.parametrize("text", BENIGN)
-def test_benign_text_is_left_alone(text: str) -> None:
-    result = Redactor([BOT_TOKEN]).redact(text)
-    assert result.text == text
-    assert result.count == 0
-
-
-def _literal_variants(secret: str) -> list[tuple[str, str]]:
-    raw = secret.encode()
-    variants = [
-        ("raw", secret),
-        ("url-encoded", quote(secret, safe="")),
-        (
-            "url-encoded-lower",
-            re.sub("%[0-9A-F]{2}", lambda m: m[0].lower(), quote(secret, safe="")),
-        ),
-        ("hex", raw.hex()),
-        ("HEX", raw.hex().upper()),
-        ("json", json.dumps(secret)[1:-1]),
-        ("double-base64", _b64(_b64(secret))),
-        ("double-base64-in-json", _b64(_b64(json.dumps({"value": secret, "isSecret": True})))),
-        (
-            "wrapped-base64",
-            "\n".join(textwrap.wrap(_b64("prefix-" + secret + "-suffix" * 9), 76)),
-        ),
-    ]
-    for urlsafe in (False, True):
-        for pad in (False, True):
-            variants.append((f"b64-u{urlsafe:d}-p{pad:d}", _b64(secret, urlsafe=urlsafe, pad=pad)))
-    for prefix in ("", "a", "ab", "x-access-token:", "user:", "someone:"):
-        variants.append((f"basic-{prefix!r}", _b64(prefix + secret)))
-        variants.append((f"basic2-{prefix!r}", _b64(_b64(prefix + secret + "\n"))))
-    return variants
-
-
-LITERAL_SECRETS = [BOT_TOKEN, "p@ss/w:rd+x y&z=1", "Sécrét-ünïcode-€"]
 
 
 @pytest.mark.parametrize("secret", LITERAL_SECRETS, ids=["token", "punctuation", "unicode"])
@@ -307,11 +306,6 @@ def test_redaction_is_idempotent() -> None:
     assert twice.count == 0
 
 
-def test_markers_do_not_look_like_secrets() -> None:
-    for kind in ("github-token", "secret", "secret-base64x2", "private-key"):
-        assert redact(marker(kind)).count == 0
-
-
 def test_lone_surrogates_do_not_break_redaction() -> None:
     out = redact(f"\ud800 {GHP}").text
     assert out == f"\ufffd {marker('github-token')}"
@@ -321,21 +315,6 @@ def test_callable_and_counts() -> None:
     redactor = Redactor([BOT_TOKEN])
     assert redactor(f"a {BOT_TOKEN} b {BOT_TOKEN}") == f"a {marker('secret')} b {marker('secret')}"
     assert redactor.redact(f"{BOT_TOKEN} {GHP}").counts == {"secret": 1, "github-token": 1}
-
-
-ADVERSARIAL = {
-    "github-prefixes": "ghp_" * 262_144,
-    "pem-begins": ("-----BEGIN " + "PRIVATE KEY-----\n") * 40_000,
-    "pem-begin-base64": "-----BEGIN " + "PRIVATE KEY-----\n" + ("A" * 63 + "\n") * 16_384,
-    "assignments": "password=" * 116_000,
-    "jwt-like": "eyJ" + "a" * 1_048_576,
-    "jwt-dots": "eyJaaaaa.eyJaaaaa." * 58_000,
-    "url-userinfo": "https://" + "a:" * 524_288,
-    "schemes": "a://" * 262_144,
-    "auth-headers": "Authorization: " * 70_000,
-    "base64-run": "QUJD" * 262_144,
-    "equals": "=" * 1_048_576,
-}
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())

@@ -1,22 +1,20 @@
 """The GitHub REST transport: the only module that imports PyGithub or requests.
 
-PyGithub's `Requester` is the transport (auth, base URL, per-request timeout, its own
-throttle between requests and writes, all constructor parameters), with PyGithub's retry
-switched off: its default re-POSTs on 5xx, which duplicates issues and comments
-(https://github.com/PyGithub/PyGithub/issues/2113). The retry policy here is GitHub's
-documented one (docs/security.md#a1-6, #r2, #r4):
+PyGithub's `Requester` is the transport (auth, base URL, per-request timeout, its own throttle
+between requests and writes, all constructor parameters), with PyGithub's retry switched off: its
+default re-POSTs on 5xx, which duplicates issues and comments
+(https://github.com/PyGithub/PyGithub/issues/2113). The retry policy here is GitHub's documented one
+(docs/security.md#a1-6, #r2, #r4):
 
-* GETs are retried on 5xx and connection errors with bounded exponential backoff and
-  full jitter;
-* a 403/429 rate limit waits for `retry-after`, or until `x-ratelimit-reset` when the
-  primary limit is spent, or at least a minute for a secondary limit — any method, since a
-  rate-limited request was not processed — unless the wait would pass the deadline;
-* a request that creates or changes something is never retried blindly after a 5xx or a
-  lost connection: `Uncertain` is raised so the caller reconciles (lists and looks for its
-  marker) first.
+* GETs are retried on 5xx and connection errors with bounded exponential backoff and full jitter;
+* a 403/429 rate limit waits for `retry-after`, or until `x-ratelimit-reset` when the primary limit
+  is spent, or at least a minute for a secondary limit — any method, since a rate-limited request
+  was not processed — unless the wait would pass the deadline;
+* a request that creates or changes something is never retried blindly after a 5xx or a lost
+  connection: `Uncertain` is raised so the caller reconciles (lists and looks for its marker) first.
 
-GitHub's answers become exceptions in errors.py (one table); the resources (runs, issues,
-pulls, contents, state) are modules beside this one that return typed records.
+GitHub's answers become exceptions in errors.py (one table); the resources (runs, issues, pulls,
+contents, state) are modules beside this one that return typed records.
 """
 
 from __future__ import annotations
@@ -41,6 +39,7 @@ from autorecover.adapters.github.errors import (
     decipher,
     rate_limit_wait,
 )
+from autorecover.constants import BOT_NAME
 from autorecover.errors import UserError
 
 Sleep = Callable[[float], None]
@@ -130,7 +129,7 @@ class GitHub:
             auth=Auth.Token(settings.token),
             base_url=settings.api_url.rstrip("/"),
             timeout=max(int(settings.timeout), 1),
-            user_agent=f"autorecover/{__version__}",
+            user_agent=f"{BOT_NAME}/{__version__}",
             per_page=100,
             retry=None,
             seconds_between_requests=settings.seconds_between_requests,

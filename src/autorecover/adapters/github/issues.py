@@ -9,20 +9,30 @@ excerpt (#t46). Bodies arrive rendered, redacted and capped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from autorecover.adapters.github.client import GitHub
 from autorecover.adapters.github.errors import BodyTooLong, Uncertain, Unprocessable
 from autorecover.constants import DEFAULT_LABEL
-from autorecover.core.bodies import ISSUE_EXCERPT, SHORT_EXCERPT, label_color
+from autorecover.core.bodies import label_color
 from autorecover.core.text import mdsafe
 from autorecover.core.tracker import Item, Tracker
 
 MAX_PAGES = 5
 TITLE_LIMIT = 250
 
-Render = Callable[[int], str]  # excerpt size -> body
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A body to post, and the shorter one to post instead when GitHub finds it too long
+    (its count can exceed ours, #t46). Markers sit at the top of every body, so cutting the
+    tail never loses them."""
+
+    text: str
+    shorter: str = ""
 
 
 class Issues:
@@ -53,30 +63,21 @@ class Issues:
         for name, description in labels.items():
             if name in self._labels:
                 continue
-            try:
-                self.client.request(
-                    "POST",
-                    f"{self.client.repo_path}/labels",
-                    body={
-                        "name": name,
-                        "color": label_color(name),
-                        "description": description[:100],
-                    },
-                )
-            except Unprocessable:
-                pass  # it exists: created concurrently
+            body = {"name": name, "color": label_color(name), "description": description[:100]}
+            with contextlib.suppress(Unprocessable):  # it exists: created concurrently
+                self.client.request("POST", f"{self.client.repo_path}/labels", body=body)
             self._labels.add(name)
 
     def create(
-        self, marker: str, title: str, render: Render, labels: list[str], assignees: list[str]
+        self, marker: str, title: str, body: Body, labels: list[str], assignees: list[str]
     ) -> Item:
         """POST the issue; on an uncertain outcome, look for `marker` before trying once more."""
-        body: dict[str, Any] = {"title": mdsafe.cap(title, TITLE_LIMIT), "labels": labels}
+        fields: dict[str, Any] = {"title": mdsafe.cap(title, TITLE_LIMIT), "labels": labels}
         if assignees:
-            body["assignees"] = assignees
+            fields["assignees"] = assignees
         for attempt in (1, 2):
             try:
-                return Item.of(self._post(f"{self.client.repo_path}/issues", body, render))
+                return Item.of(self._post(f"{self.client.repo_path}/issues", fields, body))
             except Uncertain:
                 found = self.fetch().with_marker(marker)
                 if found:
@@ -85,25 +86,23 @@ class Issues:
                     raise
         raise AssertionError("unreachable")
 
-    def comment(self, number: int, render: Render) -> None:
+    def comment(self, number: int, body: Body) -> None:
         # Not retried after an uncertain outcome (#r2): the next recurrence notes itself.
-        self._post(f"{self.client.repo_path}/issues/{number}/comments", {}, render)
+        self._post(f"{self.client.repo_path}/issues/{number}/comments", {}, body)
 
-    def _post(self, path: str, body: dict[str, Any], render: Render) -> dict[str, Any]:
-        """POST a rendered body; on 422 "body is too long" once more with a short excerpt
-        and half the length (GitHub's count can exceed ours, #t46). Markers sit at the top
-        of every body, so cutting the tail never loses them."""
-        text = render(ISSUE_EXCERPT)
+    def _post(self, path: str, fields: dict[str, Any], body: Body) -> dict[str, Any]:
+        """POST a body; on 422 "body is too long" once more with the shorter one, at most
+        half the length."""
         try:
             data: dict[str, Any] = self.client.request(
-                "POST", path, body={**body, "body": text}
+                "POST", path, body={**fields, "body": body.text}
             ).data
             return data
         except BodyTooLong:
             pass
-        shorter = mdsafe.cap_body(render(SHORT_EXCERPT), max(len(text) // 2, 1000)).text
+        shorter = mdsafe.cap_body(body.shorter or body.text, max(len(body.text) // 2, 1000)).text
         retried: dict[str, Any] = self.client.request(
-            "POST", path, body={**body, "body": shorter}
+            "POST", path, body={**fields, "body": shorter}
         ).data
         return retried
 

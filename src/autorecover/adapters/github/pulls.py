@@ -66,7 +66,8 @@ class Pulls:
                 data = self.client.request("POST", f"{self.client.repo_path}/pulls", body=payload)
                 return PullRequest.of(data.data)
             except Uncertain:
-                # R2: look before trying again; the first request may have gone through.
+                # Look before trying again; the first request may have gone through
+                # (docs/security.md#r2).
                 existing = [pr for pr in self.for_branch(branch) if pr.state == "open"]
                 if existing:
                     return existing[0]

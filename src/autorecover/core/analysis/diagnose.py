@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from autorecover.constants import DEFAULT_MIN_CONFIDENCE
+from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE
 from autorecover.core.analysis import modulemap
 from autorecover.core.analysis.fingerprint import fingerprint, identity
 from autorecover.core.analysis.lines import Chunk, Limits, LineChunker
@@ -237,7 +237,7 @@ def _no_match(
         ),
         remediation=(
             "Read the evidence and the full job log. If this failure recurs, add a rule for "
-            "it under `rules.add` in .github/autorecover.yml so it is recognised next time."
+            f"it under `rules.add` in {CONFIG_PATH} so it is recognised next time."
             if failed
             else "Nothing to do."
         ),

@@ -80,7 +80,7 @@ def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 def _zip_jobs(buffer: IO[bytes], name: str, limits: Limits) -> Iterator[RawJob]:
     # Entries are read through ZipFile.open (streamed); nothing is ever extracted by
-    # name, so `../../x` entries (T45) cannot write anywhere.
+    # name, so `../../x` entries (docs/security.md#t45) cannot write anywhere.
     try:
         archive = zipfile.ZipFile(buffer)
         infos = archive.infolist()

@@ -2,7 +2,7 @@
 patterns are run again (each alone) to locate their lines and captures.
 
 Why RE2 (measured in benchmarks/engines.py): it guarantees linear time for built-in and
-user patterns alike (security.md TM10, rows T15-T17), its Set scans a 1 MiB chunk for all
+user patterns alike (docs/security.md#tm10, #t15-#t17), its Set scans a 1 MiB chunk for all
 patterns at once at several hundred MB/s, and it ships as a portable wheel. Python's `re`
 per pattern and per line is two orders of magnitude slower and can backtrack.
 """

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from autorecover.constants import CONFIG_PATH
 from autorecover.core.rules.engine import Matcher
 from autorecover.core.rules.schema import FIELDS, Rule, parse_rule, suggest
 from autorecover.errors import ConfigError
@@ -63,7 +64,7 @@ class RuleSet:
         return self._matcher
 
 
-def load_ruleset(user: Any = None, origin: str = ".github/autorecover.yml") -> RuleSet:
+def load_ruleset(user: Any = None, origin: str = CONFIG_PATH) -> RuleSet:
     """Built-in rules with the user's `rules:` section applied.
 
     ```yaml

@@ -253,7 +253,7 @@ def _fix(rule_id: str, value: Any, groups: set[str]) -> FixSpec | None:
         _check_placeholders(rule_id, f"fix.params.{key}", template, groups)
     if fixer == FIXER_ADD_REQUIREMENT and "module" not in params:
         raise ConfigError(
-            f"rule '{rule_id}', field 'fix.params': add-requirement needs 'module' "
+            f"rule '{rule_id}', field 'fix.params': {FIXER_ADD_REQUIREMENT} needs 'module' "
             "(e.g. module: '{module}' from a named capture)"
         )
     return FixSpec(fixer=fixer, params=tuple(sorted(params.items())))

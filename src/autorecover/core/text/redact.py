@@ -1,4 +1,4 @@
-"""Remove secrets from text before it is written anywhere (security.md S6, TM11, T19).
+"""Remove secrets from text before it is written anywhere (docs/security.md#s6, #tm11, #t19).
 
 GitHub's own log masking "looks for exact matches of any configured secrets, as well as common
 encodings of the values ... this redaction is not guaranteed" (docs, "Secrets reference"), and
@@ -16,7 +16,7 @@ any write, text goes through :class:`Redactor`, which removes
   header) and when ``base64`` wrapped the output at 76 columns.
 
 Pure: no I/O. Every pattern runs in RE2, so redaction is linear in the text length, also on
-adversarial input (security.md S8).
+adversarial input (docs/security.md#s8).
 """
 
 from __future__ import annotations
@@ -32,91 +32,17 @@ from urllib.parse import quote, quote_plus
 import re2
 
 from autorecover.core.text.mdsafe import replace_surrogates
+from autorecover.core.text.secrets import (
+    COMBINED,
+    HAS_VALUE,
+    PATTERNS,
+    TOKEN_PATTERNS,
+    TOKENS,
+    WRAP,
+)
 
 # Shorter literals would mask ordinary words and numbers all over the log.
 MIN_SECRET_LENGTH = 6
-
-# `base64` (coreutils) wraps at 76 columns unless given -w 0.
-_WRAP = r"(?:\r?\n)?"
-
-_SEP = r"(?:[ \t]*(?:\r?\n|\\r\\n|\\n)[ \t]*|[ \t]+)"
-_PEM_LINE = r"(?:[A-Za-z0-9+/=]{16,}|(?:Proc-Type|DEK-Info|Comment|Version|Hash):[^\r\n\\]*)"
-_PEM_EDGE = r"[A-Z0-9 ]{1,40}PRIVATE KEY(?: BLOCK)?-----"
-
-# (group name, kind shown in the marker, pattern). Order matters only between alternatives that
-# start at the same position: the first one listed wins (RE2 leftmost-first semantics).
-# No alternative may start with an unbounded loop (`[a-z]*password`): after every match RE2
-# would keep that alternative alive to the end of a long run of such characters, which made a
-# 1 MB line of `eyJaaaaa.eyJaaaaa.` take 27 s. Bounded (`{0,40}`) it takes 0.3 s.
-# A pattern with `<name>__pre` keeps that prefix (the header or key name) and replaces the rest;
-# `<name>__val` is the secret value, checked by _plausible() before it is replaced.
-_PATTERNS: tuple[tuple[str, str, str], ...] = (
-    # A key printed with newlines (or, after an unquoted shell `echo`, with spaces, or as JSON
-    # with "\n" escapes). The body is matched line by line rather than with `.*?END`: that
-    # would make every unterminated BEGIN scan to the end of the text, quadratic on a log
-    # full of BEGIN lines. An unterminated key (a truncated log) is still removed.
-    (
-        "pem",
-        "private-key",
-        rf"-----BEGIN{_PEM_EDGE}(?:{_SEP}{_PEM_LINE})*"
-        rf"(?:(?:{_SEP}[A-Za-z0-9+/=]{{1,15}})?(?:{_SEP})?-----END{_PEM_EDGE})?",
-    ),
-    ("github", "github-token", r"gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244}"),
-    ("awsid", "aws-access-key-id", r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
-    (
-        "awssecret",
-        "aws-secret-access-key",
-        r"(?P<awssecret__pre>(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)"
-        r"[\"']?[ \t]*[:=][ \t]*[\"']?)(?P<awssecret__val>[A-Za-z0-9/+=]{40})",
-    ),
-    ("google", "google-api-key", r"AIza[0-9A-Za-z_-]{35}"),
-    ("slackhook", "slack-webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9_/-]{20,}"),
-    ("slack", "slack-token", r"\bxox[abposr]-[0-9A-Za-z-]{10,250}"),
-    ("stripe", "stripe-key", r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247}"),
-    ("npm", "npm-token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-    ("pypi", "pypi-token", r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}"),
-    ("jwt", "jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-    (
-        "auth",
-        "authorization-header",
-        r"(?P<auth__pre>(?i:\b(?:proxy-)?authorization)[\"']?[ \t]*[:=][ \t]*[\"']?"
-        r"(?i:(?:bearer|basic|token|digest|bot|negotiate|ntlm|aws4-hmac-sha256)[ \t]+)?)"
-        r"(?P<auth__val>[^\s\"',;]+)",
-    ),
-    (
-        "bearer",
-        "bearer-token",
-        r"(?P<bearer__pre>(?i:\bbearer)[ \t]+)"
-        r"(?P<bearer__val>[A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
-    ),
-    (
-        "url",
-        "url-credentials",
-        r"(?P<url__pre>\b[A-Za-z][A-Za-z0-9+.-]{0,30}://)"
-        r"(?P<url__val>[^\s/?#@:\"'<>]*:[^\s/?#\"'<>]*)@",
-    ),
-    (
-        "flag",
-        "secret-argument",
-        r"(?P<flag__pre>(?i:--(?:password|passwd|token|api-key|apikey|secret|client-secret"
-        r"|access-token))[ =])(?P<flag__val>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s\"']+)",
-    ),
-    (
-        "assign",
-        "secret-assignment",
-        r"(?P<assign__pre>(?i:[a-z0-9_.-]{0,40}(?:password|passwd|secret|token|api[_-]?key|apikey"
-        r"|access[_-]?key|private[_-]?key|client[_-]?secret|_auth|credentials?))"
-        r"[\"']?[ \t]*[:=][ \t]*)(?P<assign__val>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s\"',;&]+)",
-    ),
-)
-
-_COMBINED = re2.compile("|".join(f"(?P<{name}>{pattern})" for name, _, pattern in _PATTERNS))
-# Alternatives with a `__val` group: their value is checked and the prefix kept.
-_HAS_VALUE = frozenset(name for name, _, pattern in _PATTERNS if f"(?P<{name}__val>" in pattern)
-# The fixed-shape tokens alone, looked for inside a value found by a key-based alternative
-# ("token: ghp_..." is reported as a github-token; "${X:-ghp_...}" still loses the token).
-_TOKEN_PATTERNS = tuple(p for p in _PATTERNS if p[0] not in _HAS_VALUE)
-_TOKENS = re2.compile("|".join(f"(?P<{name}>{pattern})" for name, _, pattern in _TOKEN_PATTERNS))
 
 
 def _group_numbers(pattern: Any, names: Iterable[str]) -> tuple[tuple[int, str], ...]:
@@ -126,13 +52,13 @@ def _group_numbers(pattern: Any, names: Iterable[str]) -> tuple[tuple[int, str],
     return tuple((index[name], name) for name in names)
 
 
-_ALTERNATIVES = _group_numbers(_COMBINED, (name for name, _, _ in _PATTERNS))
-_KIND = {name: kind for name, kind, _ in _PATTERNS}
+_ALTERNATIVES = _group_numbers(COMBINED, (name for name, _, _ in PATTERNS))
+_KIND = {name: kind for name, kind, _ in PATTERNS}
 _VALUE_GROUPS = {
-    name: (_COMBINED.groupindex[f"{name}__pre"], _COMBINED.groupindex[f"{name}__val"])
-    for name in _HAS_VALUE
+    name: (COMBINED.groupindex[f"{name}__pre"], COMBINED.groupindex[f"{name}__val"])
+    for name in HAS_VALUE
 }
-_TOKEN_ALTERNATIVES = _group_numbers(_TOKENS, (name for name, _, _ in _TOKEN_PATTERNS))
+_TOKEN_ALTERNATIVES = _group_numbers(TOKENS, (name for name, _, _ in TOKEN_PATTERNS))
 _B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 
 # Values that fill a secret-looking slot without being a secret: placeholders, masked values,
@@ -256,7 +182,7 @@ def _literal_alternation(forms: Iterable[str], *, wrapped: bool) -> str:
     ordered = sorted(set(forms), key=lambda s: (-len(s), s))
     if not wrapped:
         return "|".join(re2.escape(f) for f in ordered)
-    return "|".join(_WRAP.join(re2.escape(c) for c in f) for f in ordered)
+    return "|".join(WRAP.join(re2.escape(c) for c in f) for f in ordered)
 
 
 def _secret_values(secrets: Iterable[str]) -> list[str]:
@@ -325,7 +251,7 @@ class Redactor:
         if self._exact is not None:
             text = _sub(self._exact, lambda m: _count(counts, "secret"), text)
             text = self._redact_encoded(text, counts)
-        text = _sub(_COMBINED, lambda m: self._replace_pattern(m, counts), text)
+        text = _sub(COMBINED, lambda m: self._replace_pattern(m, counts), text)
         return RedactionResult(text, counts)
 
     def __call__(self, text: str) -> str:
@@ -378,7 +304,7 @@ class Redactor:
         if name in ("assign", "flag") or not plausible:
             # Name a known token inside the value for what it is ("token: ghp_..."), and find
             # one inside a value that is no secret by itself ("${X:-ghp_...}").
-            inner = _sub(_TOKENS, lambda t: _count(counts, _token_kind(t)), value)
+            inner = _sub(TOKENS, lambda t: _count(counts, _token_kind(t)), value)
             if inner != value or not plausible:
                 return f"{prefix}{quote_char}{inner}{quote_char}{suffix}"
         return f"{prefix}{quote_char}{_count(counts, _KIND[name])}{quote_char}{suffix}"
