@@ -10,6 +10,7 @@ the modules in first-visit order and the count of re-entrant calls (the layout p
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 from collections.abc import Callable
@@ -50,14 +51,33 @@ def trace(run: Callable[[], Any]) -> tuple[list[str], list[tuple[str, str]]]:
     return visited, reentries
 
 
+def recovery_trace() -> tuple[list[str], list[tuple[str, str]], str]:
+    # A network failure on attempt 3 with max-reruns 2: the log is read, the rerun is
+    # refused by the input, and the failure becomes a new "reruns exhausted" issue.
+    log = failing_log(
+        "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool("
+        "host='files.pythonhosted.org', port=443): Read timed out.",
+        step="Run pip install -r requirements.txt",
+    )
+    for warm_up in (True, False):  # the first run imports everything; the second is traced
+        with FakeGitHub() as fake, tempfile.TemporaryDirectory() as tmp:
+            run = fake.add_run(jobs=[JobSpec("build", log=log)], run_attempt=3)
+            event = fake.workflow_run_event(run.id)
+            action = ActionRun(fake, Path(tmp), inputs={"max-reruns": "2"})
+            if warm_up:
+                action.in_process(event, lambda _s: None)
+                continue
+            visited, reentries = trace(functools.partial(action.in_process, event, lambda _s: None))
+            issue = next(i for i in fake.issues if "Flaky" in i.title)
+    return visited, reentries, issue.title
+
+
 def main() -> int:
-    log = failing_log("deploy aborted: the staging quota is spent", step="Run ./deploy.sh")
-    with FakeGitHub() as fake, tempfile.TemporaryDirectory() as tmp:
-        run = fake.add_run(jobs=[JobSpec("build", log=log)], run_attempt=3)
-        event = fake.workflow_run_event(run.id)
-        action = ActionRun(fake, Path(tmp), inputs={"max-reruns": "2"})
-        visited, reentries = trace(lambda: action.in_process(event, lambda _s: None))
-    print(f"job log -> issue body: {len(visited)} modules, {len(reentries)} re-entrant calls")
+    visited, reentries, title = recovery_trace()
+    print(
+        f"job log -> issue body ({title[:50]}...): {len(visited)} modules, "
+        f"{len(reentries)} re-entrant calls"
+    )
     for module in visited:
         print("   ", module.removeprefix("autorecover."))
     for caller, callee in reentries:

@@ -187,3 +187,14 @@ def test_no_module_imports_back_into_its_importers() -> None:
 
     cycles = [c for m in MODULES if (c := cycle_from(m))]
     assert not cycles, f"import cycle: {' -> '.join(cycles[0])}"
+
+
+def test_a_recovery_never_calls_back_into_a_waiting_module() -> None:
+    """Traced for real (scripts/trace_paths.py): from the job log to the issue body, no call
+    goes back up into a module that is still on the call stack."""
+    from scripts.trace_paths import recovery_trace
+
+    visited, reentries, title = recovery_trace()
+    assert title.startswith("[autorecover] Flaky, reruns exhausted")
+    assert "autorecover.core.plan" in visited and "autorecover.execute.issue" in visited
+    assert reentries == []

@@ -124,11 +124,6 @@ def test_read_bytes_default_limit(tmp_path: Path) -> None:
     assert read_bytes(tmp_path, "big") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="read_bytes lets IsADirectoryError escape for a directory instead of returning None",
-)
 def test_read_bytes_of_a_directory_is_none(tmp_path: Path) -> None:
     (tmp_path / "dir").mkdir()
     assert read_bytes(tmp_path, "dir") is None

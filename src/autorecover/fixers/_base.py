@@ -39,8 +39,11 @@ def read_bytes(root: Path, path: str, limit: int = MAX_READ_BYTES) -> bytes | No
         fd = os.open(root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:  # a directory opens, but does not read
+        return None
     return None if len(data) > limit else data
 
 

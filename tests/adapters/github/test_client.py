@@ -510,10 +510,8 @@ def test_log_urls_are_fetched_without_the_token(
 ) -> None:
     blob = "https://blobs.example.test/job/7?sig=abc"
     rsps.get(blob, body=b"line 1\nline 2\n")
-    response = client.open_log_url(blob)
-    assert response.status_code == 200 and b"".join(response.iter_content(4)) == (
-        b"line 1\nline 2\n"
-    )
+    status, body = client.open_log_url(blob)
+    assert status == 200 and b"".join(body) == b"line 1\nline 2\n"
     (call,) = calls(rsps)
     assert "Authorization" not in call.request.headers
     assert client.counter.requests == 0  # not a REST request

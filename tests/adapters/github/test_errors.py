@@ -303,12 +303,6 @@ def test_message_of(data: Any, expected: str) -> None:
             "issues=write; pull_requests=write",
             "issues: write",
             id="semicolon-separated-sets",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="errors.py permission_hint splits on ',' only; GitHub separates the "
-                "accepted permission sets with ';' (changelog 2023-08-10), so the hint is "
-                "'issues: write; pull_requests=write'",
-            ),
         ),
     ],
 )

@@ -295,11 +295,6 @@ def test_update_body(fake_github: FakeGitHub, issues: Issues) -> None:
     assert fake_github.issue(issue.number).body == f"{MARKER}\nnew"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issues.py:43 counts items, not pages, and breaks after appending: 501 items and "
-    "a sixth page request for MAX_PAGES = 5",
-)
 def test_fetch_is_bounded_to_max_pages(fake_github: FakeGitHub, issues: Issues) -> None:
     for n in range(MAX_PAGES * 100 + 50):
         fake_github.create_issue(f"issue {n}", labels=[DEFAULT_LABEL])

@@ -8,12 +8,10 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
-import requests
 
-from autorecover.adapters.github.client import ApiSettings, GitHub
+from autorecover.adapters.github.client import LOG_BLOCK, ApiSettings, GitHub
 from autorecover.adapters.github.errors import GitHubError, NotFound
 from autorecover.adapters.github.runs import (
-    LOG_BLOCK,
     Job,
     LogDownload,
     annotation_messages,
@@ -281,13 +279,6 @@ def test_an_uncertain_rerun_is_not_repeated(fake_github: FakeGitHub, client: Git
     assert len(fake_github.calls("POST", RERUN)) == 1 and len(fake_github.reruns) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=requests.exceptions.ConnectionError,
-    reason="runs.py:89 `open_log_url` (and the stream after it) is outside any try: a "
-    "connection error on the log host escapes `blocks()` as a raw requests exception "
-    "instead of degrading to MISSING with the reason (#t31)",
-)
 def test_an_unreachable_log_host_reports_the_log_missing(
     fake_github: FakeGitHub, client: GitHub
 ) -> None:

@@ -210,11 +210,6 @@ def test_gh_format_is_split_into_jobs(data: bytes, expected: list[tuple[str, byt
     assert jobs_of(data, "paste.txt") == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sources._gh_jobs does not drop the UTF-8 BOM that sniff() skips: the first job "
-    "is named '\\ufeffa' and its lines split from the rest of job 'a'",
-)
 def test_gh_paste_saved_with_a_bom_is_one_job() -> None:
     data = b"\xef\xbb\xbfa\ts\tone\na\ts\ttwo\n"
     assert jobs_of(data, "paste.txt") == [("a", b"one\ntwo\n")]

@@ -134,12 +134,6 @@ def test_added_rules_come_after_the_builtin_ones_with_their_origin() -> None:
             {"severity": "medium"},
             lambda old, new: new.derived and new.patterns == (),
             id="derived-rule",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ConfigError,
-                reason="Rule.to_dict() leaves out 'derived', so the merged override of a "
-                "derived rule has no patterns and is rejected",
-            ),
         ),
     ],
 )

@@ -46,6 +46,7 @@ Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 
 MAX_RATE_LIMIT_WAITS = 3
+LOG_BLOCK = 1 << 20
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
@@ -233,10 +234,27 @@ class GitHub:
             yield from items or []
             next_path, params_now = _next_link(response.headers.get("link", ""))
 
-    def open_log_url(self, url: str) -> requests.Response:
-        # A separate session and no auth: the signed URL is the credential, and the
-        # token must never reach the blob host.
-        return self._blobs.get(url, stream=True, timeout=self.settings.timeout)
+    def open_log_url(self, url: str) -> tuple[int, Iterator[bytes]]:
+        """The status of a signed log URL and its body in blocks. A separate session and no
+        auth: the signed URL is the credential, and the token must never reach the blob
+        host. A connection that fails, before or during the body, raises `Unreachable`."""
+        try:
+            blob = self._blobs.get(url, stream=True, timeout=self.settings.timeout)
+        except (requests.exceptions.RequestException, OSError) as exc:
+            raise Unreachable(f"the log host could not be reached ({type(exc).__name__})") from None
+        if blob.status_code != 200:
+            blob.close()
+            return blob.status_code, iter(())
+        return 200, self._blocks(blob)
+
+    @staticmethod
+    def _blocks(blob: requests.Response) -> Iterator[bytes]:
+        try:
+            yield from blob.iter_content(LOG_BLOCK)
+        except (requests.exceptions.RequestException, OSError) as exc:
+            raise Unreachable(f"the log stream broke off ({type(exc).__name__})") from None
+        finally:
+            blob.close()
 
 
 def _next_link(header: str) -> tuple[str | None, dict[str, Any] | None]:

@@ -118,7 +118,10 @@ def message_of(data: Any) -> str:
 def permission_hint(headers: Mapping[str, str]) -> str | None:
     """`x-accepted-github-permissions: issues=write` -> `issues: write`."""
     accepted = headers.get("x-accepted-github-permissions", "")
-    first = accepted.split(",")[0].strip()
+    # GitHub separates the permission sets it accepts with ";" and the permissions of one set
+    # with "," (https://github.blog/changelog/2023-08-10-x-accepted-github-permissions-header-
+    # for-fine-grained-permission-actors): the hint names the first of the first set.
+    first = accepted.split(";")[0].split(",")[0].strip()
     if "=" not in first:
         return None
     name, level = first.split("=", 1)

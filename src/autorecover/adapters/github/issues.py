@@ -22,6 +22,7 @@ from autorecover.core.text import mdsafe
 from autorecover.core.tracker import Item, Tracker
 
 MAX_PAGES = 5
+PER_PAGE = 100  # what client.paginate asks for
 TITLE_LIMIT = 250
 
 
@@ -45,12 +46,10 @@ class Issues:
         """Issues and PRs carrying our label, newest first (bounded pages)."""
         items: list[Item] = []
         params = {"labels": self.label, "state": "all", "sort": "created", "direction": "desc"}
-        for page, data in enumerate(
-            self.client.paginate(f"{self.client.repo_path}/issues", params)
-        ):
+        for data in self.client.paginate(f"{self.client.repo_path}/issues", params):
             items.append(Item.of(data))
-            if page >= MAX_PAGES * 100:
-                break
+            if len(items) >= MAX_PAGES * PER_PAGE:
+                break  # before the next page is asked for
         return Tracker(tuple(items))
 
     def ensure_labels(self, labels: Mapping[str, str]) -> None:

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autorecover.adapters.github.client import GitHub
-from autorecover.adapters.github.errors import Gone, NotFound
+from autorecover.adapters.github.errors import Gone, NotFound, Unreachable
 from autorecover.core.models import LogStatus
-
-LOG_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +84,18 @@ class LogDownload:
                 detail = f"unexpected answer {response.status} for the log"
                 self._unavailable(LogStatus.MISSING, detail)
                 return
-            blob = self.client.open_log_url(location)
-            if blob.status_code == 200:
-                self.status = LogStatus.OK
-                yield from blob.iter_content(LOG_BLOCK)
+            try:
+                status, body = self.client.open_log_url(location)
+                if status == 200:
+                    self.status = LogStatus.OK
+                    yield from body
+                    return
+            except Unreachable as exc:
+                self._unavailable(LogStatus.MISSING, str(exc))
                 return
-            blob.close()
             # The signed URL lives one minute; an expired one is re-requested once (#t31).
-            if attempt == 2 or blob.status_code not in (401, 403, 404):
-                self._unavailable(LogStatus.MISSING, f"the log host answered {blob.status_code}")
+            if attempt == 2 or status not in (401, 403, 404):
+                self._unavailable(LogStatus.MISSING, f"the log host answered {status}")
                 return
 
     def _unavailable(self, status: LogStatus, detail: str) -> None:

@@ -159,6 +159,7 @@ class _LineReader:
     def __init__(self, blocks: Iterator[bytes], cap: int) -> None:
         self._blocks = blocks
         self._buffer = b""
+        self._started = False
         self._lines: deque[bytes] = deque()
         self._done = False
         self._cap = cap
@@ -173,6 +174,10 @@ class _LineReader:
                     self._buffer = b""
                 break
             data = self._buffer + block
+            if not self._started:
+                # sniff() skips a byte-order mark; so must the split into jobs.
+                self._started = True
+                data = data.removeprefix(_UTF8_BOM)
             lines = data.split(b"\n")
             self._buffer = lines.pop()
             if len(self._buffer) > 4 * self._cap:

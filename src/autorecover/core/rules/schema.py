@@ -100,6 +100,8 @@ class Rule:
             "actionable": self.actionable,
             "origin": self.origin,
         }
+        if self.derived:
+            out["derived"] = True
         if self.fix:
             out["fix"] = {"fixer": self.fix.fixer, "params": dict(self.fix.params)}
         return out
