@@ -11,7 +11,7 @@ line-aligned chunks:
 * Hyperscan on each chunk, when the `hyperscan` package is installed.
 
 Then the adversarial case that rules out a backtracking engine for user patterns
-(security.md T16): `^(\\w+\\s?)*x$` against a line of "ab " words.
+(docs/security.md#t16): `^(\\w+\\s?)*x$` against a line of "ab " words.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ pre-commit's `tests/conftest.py`).
 `GitSandbox` runs git with `GIT_CONFIG_NOSYSTEM=1`, `GIT_CONFIG_GLOBAL=/dev/null` and a
 temporary HOME, so neither the machine's nor the developer's configuration changes a result.
 `Origin` is a bare repository with a `pre-receive` hook that refuses pushes the way GitHub
-does, printing GitHub's own texts (security.md A11): GH006 for `refs/heads/main` and the refs
+does, printing GitHub's own texts (docs/security.md#a11): GH006 for `refs/heads/main` and the refs
 listed in `<origin>/protected-refs` (a branch protection rule), GH013 for a
 commit whose message holds `[gh013]`, secret push protection for a commit adding the text
 `FAKE-SECRET-MARKER`, and the `workflows`-permission refusal for commits touching
@@ -36,7 +36,7 @@ FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"
 HUMAN = ("Octo Cat", "octocat@github.com")
 
 PRE_RECEIVE = r"""#!/bin/sh
-# Refuses pushes the way GitHub does; the texts are GitHub's (security.md A11).
+# Refuses pushes the way GitHub does; the texts are GitHub's (docs/security.md#a11).
 [ "$FAKE_GITHUB_ADMIN" = 1 ] && exit 0
 zero=0000000000000000000000000000000000000000
 status=0

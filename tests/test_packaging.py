@@ -61,7 +61,7 @@ EXPECTED_OUTPUTS = {
     "pr-url",
     "issue-url",
 }
-# The job-level permissions of the example and nothing else (security.md S9).
+# The job-level permissions of the example and nothing else (docs/security.md#s9).
 EXAMPLE_PERMISSIONS = {
     "actions": "write",
     "checks": "read",
@@ -69,7 +69,7 @@ EXAMPLE_PERMISSIONS = {
     "pull-requests": "write",
     "issues": "write",
 }
-# The audits the canaries exist for (security.md (d), gate 3).
+# The audits the canaries exist for (docs/security.md (d), gate 3).
 TARGETED_AUDITS = {
     "template-injection",
     "excessive-permissions",
@@ -194,7 +194,7 @@ def check_pinned_uses(path: Path, workflow: dict[str, Any]) -> list[str]:
 
 
 def check_no_cache_or_artifacts(path: Path, workflow: dict[str, Any]) -> list[str]:
-    """A privileged (workflow_run) job must not restore caches or artifacts (TM20)."""
+    """A privileged (workflow_run) job must not restore caches or artifacts (docs/security.md#tm20)."""
     if "workflow_run" not in triggers(workflow):
         return []
     problems = []
@@ -210,7 +210,8 @@ def check_no_cache_or_artifacts(path: Path, workflow: dict[str, Any]) -> list[st
 
 
 def check_concurrency_run_id(path: Path, workflow: dict[str, Any]) -> list[str]:
-    """workflow_run workflows group by the numeric run id only, never by branch (TM16)."""
+    """workflow_run workflows group by the numeric run id only, never by branch
+    (docs/security.md#tm16)."""
     if "workflow_run" not in triggers(workflow):
         return []
     concurrency = workflow.get("concurrency")

@@ -1,4 +1,5 @@
-"""The runner interface (S4, T07): inputs, outputs, summary, annotations, masking, fencing.
+"""The runner interface (docs/security.md#s4, #t07): inputs, outputs, summary, annotations, masking,
+fencing.
 
 `Runner` below re-implements the parts of actions/runner that read an action's output
 (`StreamReader.ReadLine` line splitting, `ActionCommand.TryParseV2`/`TryParse`,

@@ -142,7 +142,7 @@ def test_fix_flow_pushes_a_bot_branch_and_leaves_the_workspace_alone(
 def test_token_never_reaches_argv_config_files_or_output(
     checkout: Checkout, tmp_path: Path, recorded: list[proc.Completed | proc.CommandError]
 ) -> None:
-    """T17: after a push and after a failed push, no token in argv, `.git/config`, the
+    """docs/security.md#t17: after a push and after a failed push, no token in argv, `.git/config`, the
     workspace or the worktree, nor in anything git printed."""
     _, wt = open_worktree(checkout, tmp_path)
     with wt:
@@ -218,7 +218,7 @@ def test_dubious_ownership_workspace_is_trusted_through_the_environment(
 
 
 def test_hooks_in_the_workspace_never_run(checkout: Checkout, tmp_path: Path) -> None:
-    """S2: a `pre-commit install` from an earlier step must not run repository code."""
+    """docs/security.md#s2: a `pre-commit install` from an earlier step must not run repository code."""
     canary = tmp_path / "hook-ran"
     hooks = checkout.workspace / ".git" / "hooks"
     for name in ("pre-commit", "commit-msg", "post-commit", "post-checkout", "pre-push"):
@@ -263,7 +263,7 @@ def test_tracked_regular_files_skip_symlinks_submodules_and_untracked(
 
 
 def test_stale_head(checkout: Checkout) -> None:
-    """T36: the failing branch moved on (or is gone) since the failure."""
+    """docs/security.md#t36: the failing branch moved on (or is gone) since the failure."""
     repo = checkout.sandbox.bot_repo(checkout.workspace)
     assert not repo.check_stale("feature", checkout.head).stale
     newer = checkout.sandbox.push_commit(

@@ -1,4 +1,4 @@
-"""Sandboxed template rendering (S7, TM09, T09, T11-T14)."""
+"""Sandboxed template rendering (docs/security.md#s7, #tm09, #t09, T11-T14)."""
 
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def test_commit_refuses_github_dir_symlinks_and_unreported_changes(
 
 
 def test_push_refuses_a_range_that_touches_github_dir(checkout: Checkout, tmp_path: Path) -> None:
-    """T20: even a commit made around the adapter never leaves with a .github/ change."""
+    """docs/security.md#t20: even a commit made around the adapter never leaves with a .github/ change."""
     _, wt = open_worktree(checkout, tmp_path)
     with wt:
         (wt.path / ".github/workflows").mkdir(parents=True)
@@ -225,8 +225,8 @@ def test_secret_push_protection_is_a_redaction_bug(checkout: Checkout, tmp_path:
 
 
 def test_workflow_permission_refusal_is_mapped(make_checkout: MakeCheckout, tmp_path: Path) -> None:
-    """T20: the failing commit itself adds a workflow and is on no branch of origin yet, so
-    GitHub sees the bot's push create it; the refusal must read clearly."""
+    """docs/security.md#t20: the failing commit itself adds a workflow and is on no branch of origin
+    yet, so GitHub sees the bot's push create it; the refusal must read clearly."""
     ck = make_checkout(PROJECT)
     sandbox = ck.sandbox
     sandbox.git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=ck.origin.path)

@@ -1,6 +1,6 @@
 """`autorecover action` end to end against the fake GitHub, run as a runner runs it.
 
-Covers every skip reason and rows T24-T31, T40-T44, T47-T50 of security.md (c).
+Covers every skip reason and rows T24-T31, T40-T44, T47-T50 of docs/security.md (c).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The recovery loop against the fake GitHub: reruns with backoff and budgets, one issue per
-fingerprint, the ledger and its compare-and-swap, the dashboard (rows T21, T25, T38, T39,
-T46, T47 and two processes at once)."""
+fingerprint, the ledger and its compare-and-swap, the dashboard (rows docs/security.md#t21, #t25,
+#t38, #t39, docs/security.md#t46, #t47 and two processes at once)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""What every fixer shares: reading a checkout's file without following a symlink (T05), the
-context built from a real checkout, the Python files a formatter may touch (never under
-`.github/`, T20), and how any text leaves a fixer (redacted, valid UTF-8, capped)."""
+"""What every fixer shares: reading a checkout's file without following a symlink
+(docs/security.md#t05), the context built from a real checkout, the Python files a formatter may
+touch (never under `.github/`, docs/security.md#t20), and how any text leaves a fixer (redacted,
+valid UTF-8, capped)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to
-a real git repository: what they change, how they verify, and the hostile-tree cases of
-security.md (T04 argument injection, T05 symlinks, T06 configuration file inclusion, T20)."""
+"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to a real
+git repository: what they change, how they verify, and the hostile-tree cases of docs/security.md
+(#t04 argument injection, #t05 symlinks, #t06 configuration file inclusion, #t20)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 FINGERPRINT = "feedface" * 8
 FORMATTERS = ("black", "isort", "ruff-format", "ruff-fix")
-HELPER = ".github/scripts/helper.py"  # badly formatted, and never to be touched (T20)
+HELPER = (
+    ".github/scripts/helper.py"  # badly formatted, and never to be touched (docs/security.md#t20)
+)
 RUNNER = "/home/runner/work/octo-repo/octo-repo"
 FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
 
@@ -169,7 +171,7 @@ def test_unmatched_log_paths_fall_back_to_every_file(worktree: Setup) -> None:
 def test_hostile_file_names_reach_tools_after_double_dash(
     worktree: Setup, argvs: list[tuple[str, ...]]
 ) -> None:
-    """T04: names that look like options are file names; canaries stay untouched."""
+    """docs/security.md#t04: names that look like options are file names; canaries stay untouched."""
     hostile = {
         "--config=evil.toml": "[tool.black]\nline-length = 20\n",
         "-rf": "canary\n",
@@ -199,7 +201,7 @@ def test_hostile_file_names_reach_tools_after_double_dash(
 
 
 def test_symlinks_are_never_followed(worktree: Setup, tmp_path: Path) -> None:
-    """T05: ruff 0.17.6 rewrites a symlink's target outside the repository (measured)."""
+    """docs/security.md#t05: ruff 0.17.6 rewrites a symlink's target outside the repository (measured)."""
     outside = tmp_path / "outside"
     outside.mkdir()
     victim = outside / "victim.py"

@@ -1,6 +1,6 @@
-"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to
-a real git repository: what they change, how they verify, and the hostile-tree cases of
-security.md (T04 argument injection, T05 symlinks, T06 configuration file inclusion, T20)."""
+"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to a real
+git repository: what they change, how they verify, and the hostile-tree cases of docs/security.md
+(#t04 argument injection, #t05 symlinks, #t06 configuration file inclusion, #t20)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FINGERPRINT = "feedface" * 8
 FORMATTERS = ("black", "isort", "ruff-format", "ruff-fix")
-HELPER = ".github/scripts/helper.py"  # badly formatted, and never to be touched (T20)
+HELPER = (
+    ".github/scripts/helper.py"  # badly formatted, and never to be touched (docs/security.md#t20)
+)
 RUNNER = "/home/runner/work/octo-repo/octo-repo"
 FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
 

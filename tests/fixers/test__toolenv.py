@@ -1,6 +1,6 @@
 """The tool environment: which version runs (bundled, or the pinned one from the cache), the
 fallback to the bundled version with a note when a pin cannot be installed, and running a tool
-isolated from the repository and the runner (security.md S2, TM05). Everything here runs
+isolated from the repository and the runner (docs/security.md#s2, #tm05). Everything here runs
 offline: installs use `--no-index` or an installer that never reaches an index."""
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def test_run_formats_in_the_working_directory(tmp_path: Path) -> None:
 
 
 def test_repository_modules_never_shadow_the_tool(tmp_path: Path) -> None:
-    """`-I`: a `click.py` or `black.py` in the repository is not imported (S2)."""
+    """`-I`: a `click.py` or `black.py` in the repository is not imported (docs/security.md#s2)."""
     canary = tmp_path / "pwned"
     payload = f"open({str(canary)!r}, 'w').write('imported')\n"
     repo = tmp_path / "repo"

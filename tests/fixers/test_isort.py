@@ -1,6 +1,6 @@
 """The isort fixer, with the real isort: `isort` to fix and `isort --check-only` to verify,
 `--filter-files` so the repository's skips hold for the files passed, every configuration file
-isort reads honoured, and never run when one of them is a symlink (security.md A10.8)."""
+isort reads honoured, and never run when one of them is a symlink (docs/security.md#a10-8)."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_fixes_only_unsorted_files_then_verifies(tmp_path: Path) -> None:
     assert result.changed_files == ("src/app.py", "tests/test_app.py") and result.notes == ()
     assert (ctx.root / "src/app.py").read_text() == SORTED
     assert (ctx.root / "tests/test_app.py").read_text() == "import os\n\nimport pytest\n"
-    assert (ctx.root / ".github/scripts/helper.py").read_text() == UNSORTED  # T20
+    assert (ctx.root / ".github/scripts/helper.py").read_text() == UNSORTED  # docs/security.md#t20
     assert (ctx.root / "README.md").read_text() == UNSORTED
     after = FIXER.verify(FIX, ctx)
     assert after.passed, after.output

@@ -1,6 +1,6 @@
-"""add-requirement: only for a module tracked code imports (never on a log's word: T18,
-TM06), never for the project's own package or a declared one, written where the project
-declares dependencies, with comments and formatting kept."""
+"""add-requirement: only for a module tracked code imports (never on a log's word:
+docs/security.md#t18, docs/security.md#tm06), never for the project's own package or a declared one,
+written where the project declares dependencies, with comments and formatting kept."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def edit(ctx: FixContext, f: Fix) -> tuple[str, str]:
     return path, (ctx.root / path).read_text()
 
 
-# -- refusals (T18) --------------------------------------------------------------------------
+# -- refusals (docs/security.md#t18) --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to
-a real git repository: what they change, how they verify, and the hostile-tree cases of
-security.md (T04 argument injection, T05 symlinks, T06 configuration file inclusion, T20)."""
+"""black, isort, ruff-format and ruff-fix, run for real on small fixture projects committed to a real
+git repository: what they change, how they verify, and the hostile-tree cases of docs/security.md
+(#t04 argument injection, #t05 symlinks, #t06 configuration file inclusion, #t20)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FINGERPRINT = "feedface" * 8
 FORMATTERS = ("black", "isort", "ruff-format", "ruff-fix")
-HELPER = ".github/scripts/helper.py"  # badly formatted, and never to be touched (T20)
+HELPER = (
+    ".github/scripts/helper.py"  # badly formatted, and never to be touched (docs/security.md#t20)
+)
 RUNNER = "/home/runner/work/octo-repo/octo-repo"
 FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
 
@@ -129,8 +131,8 @@ TRACKED = {"src/x.py", "a b.py", "dir\\name.py", "tests/test_x.py"}
 def test_ruff_config_file_inclusion_is_isolated(
     worktree: Setup, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """T06: `extend = "/proc/self/environ"` would print the environment (measured). Here the
-    token is in this process's environment, as it is in the action's."""
+    """docs/security.md#t06: `extend = "/proc/self/environ"` would print the environment (measured).
+    Here the token is in this process's environment, as it is in the action's."""
     monkeypatch.setenv("GITHUB_TOKEN", FAKE_TOKEN)
     monkeypatch.setenv("INPUT_GITHUB-TOKEN", FAKE_TOKEN)
     pyproject = '[project]\nname = "demo"\n\n[tool.ruff]\nextend = "/proc/self/environ"\n'

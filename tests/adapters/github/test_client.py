@@ -1,6 +1,6 @@
-"""The REST transport's retry policy (src/autorecover/adapters/github/client.py), against
-`responses` (which intercepts `requests` under PyGithub's Requester): docs/security.md#r4,
-#a1-6, rows T24, T26, T27, T28. The only stand-ins are the `sleep` callable (it records the
+"""The REST transport's retry policy (src/autorecover/adapters/github/client.py), against `responses`
+(which intercepts `requests` under PyGithub's Requester): docs/security.md#r4, #a1-6, rows
+docs/security.md#t24, #t26, #t27, T28. The only stand-ins are the `sleep` callable (it records the
 delays) and the clock.
 """
 
@@ -112,7 +112,7 @@ def calls(rsps: responses.RequestsMock, method: str | None = None) -> list[Any]:
     return [c for c in rsps.calls if method is None or c.request.method == method]
 
 
-# ---------------------------------------------------------------------------- reads (T24)
+# ---------------------------------------------------------------------------- reads (docs/security.md#t24)
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,7 @@ def test_connection_errors_on_get_give_up_as_unreachable(
     assert len(calls(rsps)) == 5 and sleeps.calls == jitter(1, 2, 4, 8)
 
 
-# ---------------------------------------------------------------------------- writes (R2)
+# ---------------------------------------------------------------------------- writes (docs/security.md#r2)
 
 
 WRITES = ["POST", "PATCH", "PUT", "DELETE"]

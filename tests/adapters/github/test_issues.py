@@ -1,6 +1,6 @@
 """Issues on GitHub (src/autorecover/adapters/github/issues.py) against the stateful fake
 GitHub: listing by label into typed Items, labels, create with reconcile on an uncertain
-outcome (T25), a 422 "body is too long" retried shorter (T46), comments, edits."""
+outcome (docs/security.md#t25), a 422 "body is too long" retried shorter (#t46), comments, edits."""
 
 from __future__ import annotations
 

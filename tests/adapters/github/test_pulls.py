@@ -1,6 +1,6 @@
 """Fix pull requests (src/autorecover/adapters/github/pulls.py) against the stateful fake
 GitHub: found by `owner:branch`, opened with "already exists" and uncertain outcomes handled
-(docs/security.md#a11, T25), commented once."""
+(docs/security.md#a11, #t25), commented once."""
 
 from __future__ import annotations
 

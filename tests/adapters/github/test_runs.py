@@ -1,5 +1,6 @@
-"""Runs, jobs, logs, annotations and reruns (src/autorecover/adapters/github/runs.py) against
-the stateful fake GitHub (testing/fakegithub): rows T29, T30, T31 of docs/security.md."""
+"""Runs, jobs, logs, annotations and reruns (src/autorecover/adapters/github/runs.py) against the
+stateful fake GitHub (testing/fakegithub): rows docs/security.md#t29, #t30, #t31 of
+docs/security.md."""
 
 from __future__ import annotations
 

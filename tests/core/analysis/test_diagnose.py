@@ -257,7 +257,7 @@ def test_project_own_package_named_by_the_checkout_step() -> None:
 
 
 def test_unmapped_module_is_not_guessed() -> None:
-    """TM06: a module name read from a log is not evidence of a distribution name."""
+    """docs/security.md#tm06: a module name read from a log is not evidence of a distribution name."""
     log = job(("Run pytest", ["E   ModuleNotFoundError: No module named 'evil_pkg'"]))
     d = diagnose(log)
     assert d.category is Category.DEPENDENCY_ISSUE

@@ -1,4 +1,4 @@
-"""The log reader: normalisation, streaming bounds (rows T40, T41, T17).
+"""The log reader: normalisation, streaming bounds (rows docs/security.md#t40, #t41, #t17).
 
 Containers (zip, `gh run view --log-failed`) are tested in test_sources.py, steps in
 test_steps.py.
@@ -95,7 +95,7 @@ def test_line_exactly_at_cap_is_kept_whole() -> None:
 
 
 def test_single_huge_line_never_sits_in_memory_t41() -> None:
-    """T41: a 50 MB line without a newline is cut while it is read."""
+    """docs/security.md#t41: a 50 MB line without a newline is cut while it is read."""
     limits = Limits(line_cap=4096, chunk_size=1 << 20)
     chunker = LineChunker(limits)
 

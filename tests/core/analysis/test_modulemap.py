@@ -1,6 +1,6 @@
 """Import name -> distribution, and whether a module is Python's, the project's own, a mapped
-third-party one, or unknown (TM06: a module name read from a log is never guessed into a
-distribution name)."""
+third-party one, or unknown (docs/security.md#tm06: a module name read from a log is never guessed
+into a distribution name)."""
 
 from __future__ import annotations
 

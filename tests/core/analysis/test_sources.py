@@ -1,5 +1,5 @@
 """Log containers -> per-job byte streams: sniffing, plain text, `gh run view --log-failed`
-output and run-logs zips (rows T44, T45)."""
+output and run-logs zips (rows docs/security.md#t44, #t45)."""
 
 from __future__ import annotations
 

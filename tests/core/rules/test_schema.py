@@ -1,4 +1,5 @@
-"""Rule validation, user rules (add/override/disable) and regex safety (rows T15, T16)."""
+"""Rule validation, user rules (add/override/disable) and regex safety (rows docs/security.md#t15,
+#t16)."""
 
 from __future__ import annotations
 
@@ -141,7 +142,8 @@ def test_t16_pattern_itself_is_rejected_because_it_matches_empty_lines() -> None
 
 
 def test_user_regex_on_an_adversarial_line_is_linear_t16() -> None:
-    """T16: `^(\\w+\\s?)*$` takes seconds in Python's re at 67 characters; RE2 is linear."""
+    """docs/security.md#t16: `^(\\w+\\s?)*$` takes seconds in Python's re at 67 characters; RE2 is
+    linear."""
     evil = parse_rule(rule(patterns=["^(\\w+\\s?)*x$"]), origin="config")
     ruleset = RuleSet((evil,))
     line = b"ab " * 350_000 + b"!\n"  # ~1 MB

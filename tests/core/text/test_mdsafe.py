@@ -1,8 +1,9 @@
-"""Markdown neutralisation: hostile text must render as itself and nothing else (S5, T08-T10).
+"""Markdown neutralisation: hostile text must render as itself and nothing else (docs/security.md#s5,
+T08-T10).
 
 Outputs are parsed with markdown-it-py. With linkify-it-py installed the parser is "gfm-like"
-(tables, strikethrough, autolinks); otherwise CommonMark plus tables and strikethrough, and the
-GFM autolink rules are checked with the regexes below either way.
+(tables, strikethrough, autolinks); otherwise CommonMark plus tables and strikethrough, and the GFM
+autolink rules are checked with the regexes below either way.
 """
 
 from __future__ import annotations

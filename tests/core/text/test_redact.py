@@ -1,7 +1,8 @@
-"""Secret redaction (S6, T19): no credential shape or known secret survives, in any encoding.
+"""Secret redaction (docs/security.md#s6, #t19): no credential shape or known secret survives, in any
+encoding.
 
-Every credential below is fake and assembled at run time, so this file holds no string that a
-secret scanner (GitHub push protection included) would take for a real token.
+Every credential below is fake and assembled at run time, so this file holds no string that a secret
+scanner (GitHub push protection included) would take for a real token.
 """
 
 from __future__ import annotations
