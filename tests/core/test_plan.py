@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -321,3 +322,27 @@ def test_fork_issues_say_they_are_from_a_fork() -> None:
     issues = plan.of(Action.ISSUE)
     assert len(issues) == 1 and issues[0].escalation is Escalation.FORK
     assert all(d.escalation is Escalation.NONE for d in plan.of(Action.NONE))
+
+
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("closed", "open_pulls", "config", "reason"),
+    [
+        pytest.param(None, 0, {}, None, id="nothing-in-the-way"),
+        pytest.param((4, "2026-12-01T12:00:00Z"), 0, {}, "#4 was closed without merging",
+                     id="closed-two-days-ago"),
+        pytest.param((4, "2026-11-01T12:00:00Z"), 0, {}, None, id="closed-a-month-ago"),
+        pytest.param((4, "junk"), 0, {}, "cooldown", id="unreadable-close-time-is-quiet"),
+        pytest.param(None, 5, {}, "5 autorecover pull requests are open", id="max-open"),
+        pytest.param(None, 5, {"pull_requests": {"max_open": 6}}, None, id="max-open-raised"),
+        pytest.param((4, "2026-12-01T12:00:00Z"), 0,
+                     {"pull_requests": {"cooldown_days": 1}}, None, id="short-cooldown"),
+    ],
+)  # fmt: skip
+def test_skip_fix_pr(
+    closed: tuple[int, str] | None, open_pulls: int, config: dict[str, Any], reason: str | None
+) -> None:
+    found = planner.skip_fix_pr(closed, open_pulls, settings_for(**config), NOW)
+    assert found is None if reason is None else reason in (found or "")

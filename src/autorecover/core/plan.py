@@ -29,8 +29,9 @@ import fnmatch
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 
-from autorecover.constants import BOT_BRANCH_PREFIX, COMMIT_TRAILER
+from autorecover.constants import BOT_BRANCH_PREFIX, COMMIT_TRAILER, parse_time
 from autorecover.core.event import HANDLED_CONCLUSIONS, WorkflowRun
 from autorecover.core.models import (
     Action,
@@ -123,6 +124,28 @@ def skip_bookkeeping(run: WorkflowRun, pending_attempt: int | None, dry_run: boo
         return "the run succeeded after a rerun autorecover did not request"
     if dry_run:
         return "the run succeeded after autorecover's rerun (dry run: not recorded)"
+    return None
+
+
+def skip_fix_pr(
+    closed_unmerged: tuple[int, str] | None, open_pulls: int, settings: Settings, now: datetime
+) -> str | None:
+    """Why no new fix PR is opened (our branch has none open): a person closed the last one
+    without merging it within the cooldown, or too many of ours are open."""
+    config = settings.config.pull_requests
+    if closed_unmerged is not None:
+        number, closed_at = closed_unmerged
+        when = parse_time(closed_at)
+        if when is None or now - when < timedelta(days=config.cooldown_days):
+            return (
+                f"#{number} was closed without merging less than {config.cooldown_days:g} "
+                "days ago; not proposed again (cooldown)"
+            )
+    if open_pulls >= config.max_open:
+        return (
+            f"{open_pulls} autorecover pull requests are open (pull_requests.max_open is "
+            f"{config.max_open}); not opening another"
+        )
     return None
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError
@@ -24,9 +23,10 @@ from autorecover.adapters.github.pulls import PullRequest, Pulls
 from autorecover.adapters.gitpush import PushStatus
 from autorecover.adapters.proc import CommandError
 from autorecover.adapters.worktree import Worktree
-from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name, parse_time
+from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name
 from autorecover.core import bodies
 from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
+from autorecover.core.plan import skip_fix_pr
 from autorecover.execute.apply import apply_fixes
 from autorecover.execute.context import Execution, Workspace
 from autorecover.fixers import FixerError, ToolEnv
@@ -95,22 +95,10 @@ def _refusal(
     job: _Job, existing: list[PullRequest], open_pr: PullRequest | None, open_pulls: int
 ) -> str:
     if open_pr is not None:
-        return ""
-    config = job.ex.settings.config.pull_requests
+        return ""  # ours is open: it is updated
     closed = next((pr for pr in existing if pr.state == "closed" and not pr.merged), None)
-    if closed is not None:
-        when = parse_time(closed.closed_at)
-        if when is None or job.ex.now - when < timedelta(days=config.cooldown_days):
-            return (
-                f"#{closed.number} was closed without merging less than "
-                f"{config.cooldown_days:g} days ago; not proposed again (cooldown)"
-            )
-    if open_pulls >= config.max_open:
-        return (
-            f"{open_pulls} autorecover pull requests are open (pull_requests.max_open "
-            f"is {config.max_open}); not opening another"
-        )
-    return ""
+    last = (closed.number, closed.closed_at) if closed else None
+    return skip_fix_pr(last, open_pulls, job.ex.settings, job.ex.now) or ""
 
 
 def _repo(job: _Job) -> GitRepo:
