@@ -13,7 +13,13 @@ from testing.fakegithub import FakeGitHub, neutral_git_env
 
 # Real git in temporary repositories (a bare `origin`, checkouts, hooks that refuse pushes
 # the way GitHub does): tests/gitfixtures.py.
-pytest_plugins = ["testing.gitfixtures"]
+pytest_plugins = [
+    "testing.gitfixtures",
+    "testing.formatters",  # the `worktree` fixture
+    "testing.gitrepos",  # `checkout`
+    "testing.recovery",  # `action`
+    "testing.cli",  # `logs`
+]
 
 
 @pytest.fixture

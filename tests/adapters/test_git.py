@@ -17,22 +17,12 @@ from autorecover.adapters import proc
 from autorecover.adapters.git import GitRepo
 from autorecover.adapters.gitparse import DEFAULT_IDENTITY, git_environment
 from autorecover.adapters.gitpush import PushStatus
-from autorecover.adapters.worktree import Worktree
-from autorecover.constants import bot_branch_name
+from testing.gitrepos import BRANCH, FINGERPRINT, PROJECT, fix_and_commit, open_worktree
 
 if TYPE_CHECKING:
     from testing.gitfixtures import Checkout, GitSandbox, MakeCheckout
 
 FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
-
-FINGERPRINT = "0123abcd" * 8
-BRANCH = bot_branch_name("linting_error", FINGERPRINT)
-PROJECT = {"src/app.py": "x  =  1\n", "README.md": "# app\n"}
-
-
-@pytest.fixture
-def checkout(make_checkout: MakeCheckout) -> Checkout:
-    return make_checkout(PROJECT)
 
 
 @pytest.fixture
@@ -52,19 +42,6 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[proc.Completed | proc.Comm
 
     monkeypatch.setattr(proc, "run", spy)
     return seen
-
-
-def open_worktree(ck: Checkout, tmp_path: Path, branch: str = BRANCH) -> tuple[GitRepo, Worktree]:
-    repo = ck.sandbox.bot_repo(ck.workspace)
-    repo.fetch_commit(ck.head)
-    return repo, Worktree.add(repo, tmp_path / "wt", ck.head, branch)
-
-
-def fix_and_commit(wt: Worktree, message: str = "Format src/app.py with black") -> str:
-    (wt.path / "src/app.py").write_text("x = 1\n")
-    sha = wt.commit(["src/app.py"], message, FINGERPRINT)
-    assert sha is not None
-    return sha
 
 
 def token_forms() -> list[str]:

@@ -19,7 +19,6 @@ from autorecover.adapters.gitparse import (
 
 SHA = "a" * 40
 BOT = "41898282+github-actions[bot]@users.noreply.github.com"
-REF = "refs/heads/autorecover/linting_error/0123abcd"
 
 
 def _commit(
@@ -30,32 +29,6 @@ def _commit(
 
 
 HUMAN = "octocat@github.com"
-
-
-def _porcelain(flag: str, summary: str) -> str:
-    return f"To https://github.com/octo-org/octo-repo\n{flag}\tHEAD:{REF}\t{summary}\nDone\n"
-
-
-GH006 = (
-    f"remote: error: GH006: Protected branch update failed for {REF}.\n"
-    "remote: error: Changes must be made through a pull request.\n"
-)
-GH013 = (
-    f"remote: error: GH013: Repository rule violations found for {REF}.\n"
-    "remote: Review all repository rules at https://github.com/octo-org/octo-repo/rules?ref=x\n"
-    "remote: - Cannot create ref due to creations being restricted.\n"
-)
-SECRET = (
-    f"remote: error: GH013: Repository rule violations found for {REF}.\n"
-    "remote:\nremote: - GITHUB PUSH PROTECTION\nremote:   ——————————————\n"
-    "remote:     Resolve the following violations before pushing again\nremote:\n"
-    "remote:     - Push cannot contain secrets\n"
-)
-REJECTED = "[remote rejected] (pre-receive hook declined)"
-WORKFLOW = (
-    "[remote rejected] (refusing to allow a GitHub App to create or update workflow "
-    "`.github/workflows/ci.yml` without `workflows` permission)"
-)
 
 
 def test_ls_files_stage_keeps_names_opaque() -> None:

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from autorecover.adapters.gitparse import (
-    CommitInfo,
-)
 from autorecover.adapters.gitpush import (
     PushStatus,
     classify_push,
     parse_push_porcelain,
 )
 
-SHA = "a" * 40
-BOT = "41898282+github-actions[bot]@users.noreply.github.com"
 REF = "refs/heads/autorecover/linting_error/0123abcd"
-
-
-def _commit(
-    author: str = BOT, committer: str = BOT, trailers: tuple[str, ...] = ("0123abcd99",),
-    parents: tuple[str, ...] = (SHA,),
-) -> CommitInfo:  # fmt: skip
-    return CommitInfo("c" * 40, parents, "n", author, "n", committer, trailers)
-
-
-HUMAN = "octocat@github.com"
 
 
 def _porcelain(flag: str, summary: str) -> str:

@@ -3,106 +3,23 @@ changes; leased pushes to a bare `origin` whose pre-receive hook refuses the way
 
 from __future__ import annotations
 
-import base64
-import http.server
 import os
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import pytest
 
-from autorecover.adapters import proc
-from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError
+from autorecover.adapters.git import GitError, ProtectedPathError
 from autorecover.adapters.gitpush import PushStatus
 from autorecover.adapters.worktree import Worktree
-from autorecover.constants import bot_branch_name
+from testing.gitrepos import BRANCH, FINGERPRINT, PROJECT, fix_and_commit, open_worktree
 
 if TYPE_CHECKING:
     from testing.gitfixtures import Checkout, MakeCheckout
 
-FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
-
-FINGERPRINT = "0123abcd" * 8
-BRANCH = bot_branch_name("linting_error", FINGERPRINT)
-PROJECT = {"src/app.py": "x  =  1\n", "README.md": "# app\n"}
-
-
-@pytest.fixture
-def checkout(make_checkout: MakeCheckout) -> Checkout:
-    return make_checkout(PROJECT)
-
-
-@pytest.fixture
-def recorded(monkeypatch: pytest.MonkeyPatch) -> list[proc.Completed | proc.CommandError]:
-    """Every command the adapter runs, with its output (or its error)."""
-    seen: list[proc.Completed | proc.CommandError] = []
-    real = proc.run
-
-    def spy(*args: object, **kwargs: object) -> proc.Completed:
-        try:
-            done = real(*args, **kwargs)  # type: ignore[arg-type]
-        except proc.CommandError as exc:
-            seen.append(exc)
-            raise
-        seen.append(done)
-        return done
-
-    monkeypatch.setattr(proc, "run", spy)
-    return seen
-
-
-def open_worktree(ck: Checkout, tmp_path: Path, branch: str = BRANCH) -> tuple[GitRepo, Worktree]:
-    repo = ck.sandbox.bot_repo(ck.workspace)
-    repo.fetch_commit(ck.head)
-    return repo, Worktree.add(repo, tmp_path / "wt", ck.head, branch)
-
-
-def fix_and_commit(wt: Worktree, message: str = "Format src/app.py with black") -> str:
-    (wt.path / "src/app.py").write_text("x = 1\n")
-    sha = wt.commit(["src/app.py"], message, FINGERPRINT)
-    assert sha is not None
-    return sha
-
-
-def token_forms() -> list[str]:
-    header = base64.b64encode(f"x-access-token:{FAKE_TOKEN}".encode()).decode()
-    return [FAKE_TOKEN, header, base64.b64encode(FAKE_TOKEN.encode()).decode()]
-
-
-def assert_no_token_in_tree(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            data = path.read_bytes()
-            for form in token_forms():
-                assert form.encode() not in data, f"token found in {path}"
-
 
 # -- the happy path and what it leaves behind ------------------------------------------------
-
-
-class _HeaderRecorder(http.server.BaseHTTPRequestHandler):
-    seen: ClassVar[list[list[str]]] = []
-
-    def do_GET(self) -> None:
-        self.seen.append(self.headers.get_all("Authorization") or [])
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def http_remote() -> Iterator[str]:
-    _HeaderRecorder.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HeaderRecorder)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
 
 
 def test_commit_refuses_github_dir_symlinks_and_unreported_changes(

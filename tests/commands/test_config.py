@@ -8,15 +8,6 @@ from pathlib import Path
 import pytest
 
 from autorecover.cli import main
-from testing.actionrun import ActionRun, failing_log
-from testing.fakegithub import FakeGitHub
-
-UNKNOWN = failing_log("deploy aborted: quota spent", step="Run ./deploy.sh")
-
-
-@pytest.fixture
-def action(fake_github: FakeGitHub, tmp_path: Path) -> ActionRun:
-    return ActionRun(fake_github, tmp_path)
 
 
 def test_config_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,10 +12,8 @@ import pytest
 from autorecover.cli import main
 from autorecover.core import ledger as ledgerlib
 from autorecover.core.stats import ledger_from_reports
-from testing.actionrun import ActionRun, failing_log
+from testing.actionrun import ActionRun
 from testing.fakegithub import FakeGitHub
-
-UNKNOWN = failing_log("deploy aborted: quota spent", step="Run ./deploy.sh")
 
 
 @pytest.fixture

@@ -3,23 +3,12 @@ reference page, the ledger's pure updates, and `autorecover stats` / `config che
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from autorecover.core.config import load_config_text, parse_config
 from autorecover.errors import ConfigError
 from scripts.gen_reference import render
 from testing import ROOT
-from testing.actionrun import ActionRun, failing_log
-from testing.fakegithub import FakeGitHub
-
-UNKNOWN = failing_log("deploy aborted: quota spent", step="Run ./deploy.sh")
-
-
-@pytest.fixture
-def action(fake_github: FakeGitHub, tmp_path: Path) -> ActionRun:
-    return ActionRun(fake_github, tmp_path)
 
 
 @pytest.mark.parametrize(

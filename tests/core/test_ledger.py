@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from autorecover.constants import format_time
 from autorecover.core import ledger as ledgerlib
 from autorecover.core.stats import compute
-from testing.actionrun import ActionRun, failing_log
-from testing.fakegithub import FakeGitHub
-
-UNKNOWN = failing_log("deploy aborted: quota spent", step="Run ./deploy.sh")
-
-
-@pytest.fixture
-def action(fake_github: FakeGitHub, tmp_path: Path) -> ActionRun:
-    return ActionRun(fake_github, tmp_path)
 
 
 def test_ledger_updates_apply_once_per_run() -> None:

@@ -15,11 +15,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from autorecover.core.text import mdsafe
 from autorecover.core.text.mdsafe import ZWSP, Removed
+from testing.markdown import MD, rendered_text
 
 FORBIDDEN_TOKENS = {"link_open", "image", "html_inline", "html_block"}
 # Mention-like / reference-like text GitHub would link: "@" or "#" not followed by our ZWSP,
@@ -27,22 +27,6 @@ FORBIDDEN_TOKENS = {"link_open", "image", "html_inline", "html_block"}
 LIVE_MENTION = re.compile(r"[@#](?!\u200b)")
 LIVE_GH_REF = re.compile(r"(?i)\bgh-\d")
 LIVE_AUTOLINK = re.compile(r"(?i)://|\b(www\.|mailto:|xmpp:)")
-LIVE_CLOSING = re.compile(r"(?i)\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\b")
-
-
-def _parser() -> MarkdownIt:
-    try:
-        md = MarkdownIt("gfm-like")
-        md.parse("x")
-    except ModuleNotFoundError:  # linkify-it-py is optional
-        return MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    # GFM autolinks need a scheme or "www."; linkify-it's fuzzy modes link far more.
-    assert md.linkify is not None
-    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
-    return md
-
-
-MD = _parser()
 
 
 def walk(tokens: list[Token]) -> Iterator[Token]:
@@ -54,21 +38,6 @@ def walk(tokens: list[Token]) -> Iterator[Token]:
 
 def tokens_of(markdown: str) -> list[Token]:
     return list(walk(MD.parse(markdown)))
-
-
-def rendered_text(markdown: str) -> str:
-    """The visible text of prose, ZWSPs removed, paragraphs joined by newlines."""
-    parts: list[str] = []
-    for token in MD.parse(markdown):
-        if token.type == "inline":
-            text = ""
-            for child in token.children or []:
-                if child.type in ("text", "code_inline"):
-                    text += child.content
-                elif child.type in ("softbreak", "hardbreak"):
-                    text += "\n"
-            parts.append(text)
-    return "\n".join(parts).replace(ZWSP, "")
 
 
 def assert_inert(markdown: str) -> None:
