@@ -271,3 +271,16 @@ def test_full_clone_is_not_made_shallow(git_sandbox: GitSandbox) -> None:
     repo = git_sandbox.bot_repo(workspace)
     repo.fetch_commit(head)
     assert repo.has_commit(head) and not repo.is_shallow()
+
+
+def test_options_carry_every_constructor_argument(tmp_path: Path) -> None:
+    """A worktree is made with its parent's options(): a new constructor argument that
+    options() forgot would silently reset to its default there."""
+    import inspect
+
+    params = set(inspect.signature(GitRepo.__init__).parameters) - {"self", "path"}
+    repo = GitRepo(tmp_path, token="ghs_x", timeout=7.0, safe_directories=("/w",))
+    options = repo.options()
+    assert set(options) == params
+    assert options["timeout"] == 7.0 and "/w" in options["safe_directories"]
+    assert GitRepo(tmp_path / "copy", **options).options()["token"] == "ghs_x"

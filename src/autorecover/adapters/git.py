@@ -101,6 +101,21 @@ class GitRepo:
         here = [str(self.path), os.path.realpath(self.path)]
         self._safe = tuple(dict.fromkeys([*safe_directories, *here]))
 
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments this repository was made with, for a repository made from
+        it (a worktree): every option travels, so a new one cannot be forgotten there."""
+        return {
+            "token": self._token,
+            "server_url": self._server_url,
+            "identity": self.identity,
+            "redactor": self.redactor,
+            "base_env": self._base_env,
+            "neutral_config": self._neutral,
+            "timeout": self.timeout,
+            "network_timeout": self.network_timeout,
+            "safe_directories": self._safe,
+        }
+
     @classmethod
     def scratch(cls, path: str | os.PathLike[str], origin_url: str, **kwargs: Any) -> GitRepo:
         """An empty repository whose `origin` is `origin_url` (no credentials in it: the

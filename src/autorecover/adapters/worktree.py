@@ -35,18 +35,7 @@ class Worktree(GitRepo):
     manager: it is removed (with its local branch) on exit."""
 
     def __init__(self, parent: GitRepo, path: Path, base_sha: str, branch: str) -> None:
-        super().__init__(
-            path,
-            token=parent._token,
-            server_url=parent._server_url,
-            identity=parent.identity,
-            redactor=parent.redactor,
-            base_env=parent._base_env,
-            neutral_config=parent._neutral,
-            timeout=parent.timeout,
-            network_timeout=parent.network_timeout,
-            safe_directories=parent._safe,
-        )
+        super().__init__(path, **parent.options())
         self.parent = parent
         self.base_sha = base_sha
         self.branch = branch
