@@ -172,6 +172,7 @@ def _analyse_job(
             min_confidence=settings.min_confidence,
             module_overrides=settings.module_overrides,
             redact=redactor,
+            conclusion=job.conclusion,
         ),
     )
     download = runs.LogDownload(client, job.id)

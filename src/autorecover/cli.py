@@ -19,6 +19,8 @@ from autorecover import __version__
 from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE, LEDGER_PATH, STATE_BRANCH
 from autorecover.errors import error_handler
 
+CONCLUSIONS = ("failure", "timed_out", "cancelled", "success", "startup_failure")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -35,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
             "--repository",
             metavar="OWNER/NAME",
             help="the repository the log is from (tells its own package from third-party ones)",
+        )
+        sub.add_argument(
+            "--conclusion",
+            choices=CONCLUSIONS,
+            default="failure",
+            help="how the job ended, as GitHub reports it (default: failure, the reason to "
+            "analyse a log); with success or cancelled, no failure is reported unless a "
+            "timeout is found",
         )
         sub.add_argument(
             "--min-confidence",

@@ -64,7 +64,8 @@ def analyze(path: Path, context: AnalysisContext | None = None) -> list[tuple[st
 )  # fmt: skip
 def test_corpus_files(rel: str, expected: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
     path = LOGS / rel
-    diagnoses = analyze_file(path, RULESET, AnalysisContext())
+    conclusion = "success" if rel.startswith("success/") else "failure"
+    diagnoses = analyze_file(path, RULESET, AnalysisContext(conclusion=conclusion))
     assert [
         (d.source, str(d.category), str(d.action), tuple(f.spec for f in d.fixes))
         for d in diagnoses

@@ -362,7 +362,9 @@ def test_batch_text_lists_every_result_then_the_summary(
 
 def test_batch_over_the_corpus_analyses_every_file(capsys: pytest.CaptureFixture[str]) -> None:
     directory = DATA / "logs" / "success"
-    code, out, _ = run(capsys, "batch", str(directory), "--format", "json")
+    code, out, _ = run(
+        capsys, "batch", str(directory), "--format", "json", "--conclusion", "success"
+    )
     data = json.loads(out)
     assert code == 0 and data["summary"]["errors"] == []
     assert data["summary"]["total"] == len(list(directory.glob("*.log")))

@@ -185,7 +185,8 @@ def test_test_text_when_nothing_matches(capsys: pytest.CaptureFixture[str], tmp_
     log.write_text("hello\nworld\n")
     code, out, _ = run(capsys, "rules", "test", str(log))
     assert code == 0
-    assert out == f"{log}\n  no rule matched\n  primary: none -> unknown, none\n"
+    # A log given to autorecover is taken to be of a failed job: unrecognised, an issue.
+    assert out == f"{log}\n  no rule matched\n  primary: none -> unknown, issue\n"
 
 
 def test_test_json(capsys: pytest.CaptureFixture[str], logs: dict[str, Path]) -> None:

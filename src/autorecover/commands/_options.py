@@ -44,4 +44,5 @@ def analysis_context(
         module_overrides=settings.module_overrides,
         min_confidence=settings.min_confidence,
         redact=redactor,
+        conclusion=getattr(args, "conclusion", None) or "failure",
     )

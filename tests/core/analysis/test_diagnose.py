@@ -329,8 +329,53 @@ def test_unrecognised_failure_shows_the_end_of_the_failing_step() -> None:
 
 
 def test_successful_log_has_nothing_to_do() -> None:
-    d = diagnose(job(("Run pytest", ["12 passed in 0.5s"]), exit_code=None))
+    d = diagnose(job(("Run pytest", ["12 passed in 0.5s"]), exit_code=None), conclusion="success")
     assert d.action is Action.NONE and not d.findings
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "lines", "annotations", "title", "action"),
+    [
+        pytest.param("failure", ["all fine?"], (), "Unrecognised failure", Action.ISSUE,
+                     id="failed-without-markers-is-still-a-failure"),
+        pytest.param("success", ["all fine"], (), "No failure found", Action.NONE, id="success"),
+        pytest.param("cancelled", ["waiting"], (), "Job cancelled", Action.NONE,
+                     id="cancelled-by-a-person"),
+        pytest.param("cancelled", ["waiting"],
+                     ("The job running on runner GitHub Actions 3 has exceeded the maximum "
+                      "execution time of 360 minutes.",), "", Action.RERUN,
+                     id="cancelled-by-the-time-limit"),
+        pytest.param("success", ["Error: No space left on device"], (), "", Action.NONE,
+                     id="success-with-an-error-line"),
+    ],
+)  # fmt: skip
+def test_the_job_s_conclusion_decides_whether_it_failed(
+    conclusion: str, lines: list[str], annotations: tuple[str, ...], title: str, action: Action
+) -> None:
+    d = diagnose(
+        job(("Run ./build.sh", lines), exit_code=None),
+        conclusion=conclusion,
+        annotations=annotations,
+    )
+    assert d.action is action and d.title.startswith(title)
+
+
+@pytest.mark.parametrize(
+    "exit_line",
+    [
+        'The command "pytest -q" exited with 1.',
+        "ERROR: Job failed: exit code 1",
+        "Exited with code exit status 2",
+        "Command exited with code 1",
+        "\U0001f6a8 Error: The command exited with status 1",
+        "ERROR: script returned exit code 1",
+        "##[error]Bash exited with code '1'.",
+    ],
+    ids=["travis", "gitlab", "circleci", "appveyor", "buildkite", "jenkins", "azure"],
+)
+def test_other_ci_systems_exit_lines_mark_the_failure(exit_line: str) -> None:
+    d = diagnose(f"deploying\nsomething broke\n{exit_line}\n", conclusion="success")
+    assert d.title == "Unrecognised failure" and d.action is Action.ISSUE
 
 
 def test_raw_pasted_text_without_framing() -> None:

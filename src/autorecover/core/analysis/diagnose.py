@@ -38,6 +38,9 @@ from autorecover.core.rules.loader import RuleSet, load_ruleset
 from autorecover.core.rules.schema import fill
 
 MAX_EVIDENCE = 40
+# Conclusions of a job that failed on its own (a timeout concludes `cancelled` and is
+# recognised from its annotation by the rules).
+FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
 ANNOTATION_STEP = "(annotation)"
 
 
@@ -52,6 +55,9 @@ class AnalysisContext:
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     limits: Limits = field(default_factory=Limits)
     redact: Callable[[str], str] = field(default=str)  # the identity: tests pass their own
+    # The job's conclusion as GitHub reports it. A log given to the CLI is taken to be of
+    # a failed job (that is why it is being analysed) unless the caller says otherwise.
+    conclusion: str = "failure"
 
 
 class JobAnalysis:
@@ -174,6 +180,8 @@ def _diagnose(
     sureness = confidence(primary, ranked, failing)
     fixes, blocker = propose_fixes(ranked, primary, resolve, scan.requirements_file)
     action, reason = propose_action(primary, sureness, fixes, blocker, context.min_confidence)
+    if context.conclusion == "success":
+        action, reason = Action.NONE, "the job succeeded; what the rules found did not fail it"
     return Diagnosis(
         source=source,
         category=rule.category,
@@ -206,12 +214,15 @@ def _no_match(
     failing: str | None,
 ) -> Diagnosis:
     tracker = scan.tracker
-    failed = bool(tracker.exit_code) or tracker.errors > 0
+    marked = bool(tracker.exit_code) or tracker.errors > 0
+    cancelled = context.conclusion == "cancelled" or (tracker.cancelled and not marked)
+    failed = marked or (context.conclusion in FAILED_CONCLUSIONS and not cancelled)
     if failed:
         action, reason = Action.ISSUE, "the job failed, but no rule recognised the cause"
-        title = "Unrecognised failure" + (f" in step '{failing}'" if failing else "")
+        named = failing if failing and tracker.framed else None  # raw text has no steps
+        title = "Unrecognised failure" + (f" in step '{named}'" if named else "")
         lines = scan.exit_context or list(scan.tail)
-    elif tracker.cancelled:
+    elif cancelled:
         action, reason = Action.NONE, "the job was cancelled and no timeout was reported"
         title = "Job cancelled"
         lines = list(scan.tail)

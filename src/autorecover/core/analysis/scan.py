@@ -73,16 +73,17 @@ class LogScan:
             entry = self.matcher.entries[hit.entry]
             if entry.kind:
                 value = dict(hit.groups).get("v", "")
-                if entry.kind in ("repo", "rootdir"):
+                kind = entry.kind.partition(":")[0]
+                if kind in ("repo", "rootdir"):
                     self.repo_hint = self.repo_hint or value
                     continue
-                if entry.kind == "reqfile":
+                if kind == "reqfile":
                     self.requirements_file = value
                     continue
-                if entry.kind == "exit" and not self.exit_context and value not in ("", "0"):
+                if kind == "exit" and not self.exit_context and value not in ("", "0"):
                     lines_cache = lines_cache or data.split(b"\n")
                     self.exit_context = self._before(lines_cache, line - first_line, first_line)
-                self.tracker.event(entry.kind, line, value)
+                self.tracker.event(kind, line, value)
                 continue
             start = data.rfind(b"\n", 0, hit.start) + 1
             end = data.find(b"\n", hit.start)

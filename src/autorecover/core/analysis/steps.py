@@ -51,6 +51,7 @@ class StepTracker:
         return self.steps[-1]
 
     def event(self, kind: str, line: int, text: str) -> None:
+        kind = kind.partition(":")[0]
         if kind == "step":
             self._open(text, line)
         elif kind == "post":
@@ -131,6 +132,15 @@ STRUCTURE_PATTERNS: dict[str, str] = {
     "post": r"^Post job cleanup\.$",
     "complete": r"^Cleaning up orphan processes$",
     "exit": r"^Error: Process completed with exit code (?P<v>\d+)",
+    # Other CI systems' way of saying a command failed, for logs pasted into `analyze`
+    # (the part after ":" only tells the patterns apart; they are all "exit" events).
+    "exit:azure": r"^Error: \S+ exited with code '(?P<v>\d+)'",
+    "exit:travis": r"^The command \".*\" exited with (?P<v>\d+)\.",
+    "exit:jenkins": r"script returned exit code (?P<v>\d+)",
+    "exit:gitlab": r"^ERROR: Job failed: exit (?:code|status) (?P<v>\d+)",
+    "exit:circleci": r"^Exited with code (?:exit status )?(?P<v>\d+)",
+    "exit:appveyor": r"^Command exited with code (?P<v>\d+)",
+    "exit:buildkite": r"The command exited with status (?P<v>\d+)",
     "cancel": r"^Error: The operation was canceled\.",
     "step_timeout": r"^Error: The action '.*' has timed out after \d+ minutes",
     # Every error line (exit-code and cancellation lines included) counts once.
