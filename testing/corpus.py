@@ -97,3 +97,57 @@ def diagnose_case(case: Case, ruleset: RuleSet) -> list[tuple[Expected | None, D
             source = str(case.path) if job.name == str(case.path) else f"{case.path}:{job.name}"
             results.append((expected, analyze_job(job.blocks, source, ruleset, context)))
     return results
+
+
+# -- the world corpus: real failure text from public sources, split by source ------------
+
+WORLD = LOGS / "world"
+SIDES = ("train", "heldout")
+
+
+@dataclass(frozen=True)
+class WorldCase:
+    id: str
+    side: str  # train | heldout
+    path: Path  # the built log
+    source: str
+    category: str
+    action: str
+    fixes: tuple[str, ...]
+    conclusion: str
+    annotations: tuple[str, ...]
+    explaining: tuple[int, ...]  # 1-based lines of the log a person marked
+
+
+def load_world(sides: tuple[str, ...] = SIDES) -> list[WorldCase]:
+    """The built world corpus (scripts/build_world_corpus.py). Rule writers load only
+    `("train",)`; benchmarks/accuracy.py reports both sides apart."""
+    from scripts.build_world_corpus import render
+
+    cases: list[WorldCase] = []
+    for side in sides:
+        for path in sorted((WORLD / side).glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            _, explaining = render(data)
+            cases.append(
+                WorldCase(
+                    id=path.stem,
+                    side=side,
+                    path=path.with_suffix(".log"),
+                    source=str(data["source"]),
+                    category=str(data["category"]),
+                    action=str(data["action"]),
+                    fixes=tuple(data.get("fixes") or ()),
+                    conclusion=str(data.get("conclusion") or "failure"),
+                    annotations=tuple(data.get("annotations") or ()),
+                    explaining=tuple(explaining),
+                )
+            )
+    return cases
+
+
+def diagnose_world(case: WorldCase, ruleset: RuleSet) -> Diagnosis:
+    context = AnalysisContext(annotations=case.annotations, conclusion=case.conclusion)
+    with case.path.open("rb") as stream:
+        job = next(iter_jobs(stream, str(case.path)))
+        return analyze_job(job.blocks, str(case.path), ruleset, context)

@@ -211,7 +211,8 @@ def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunR
     recognises a redelivered event); a fork's run never writes it."""
     run = ex.run
     history = ledgerlib.history(ex.load_ledger()) if run.trusted else {}
-    plan = planner.make_plan(jobs, run, ex.settings, history)
+    reran = ledgerlib.reran_fingerprints(ex.ledger, run.id, run.attempt)
+    plan = planner.make_plan(jobs, run, ex.settings, history, reran)
     proposed = tuple(
         Outcome(
             d,

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from testing.actionrun import ActionRun, failing_log
-from testing.fakegithub import FakeGitHub, Fault, JobSpec
-from testing.recovery import NETWORK, Sleeps, failure_issues, ledger, run_event
+from testing.fakegithub import FakeGitHub, Fault
+from testing.recovery import failure_issues, ledger, run_event
 
 ISSUES = "/repos/{owner}/{repo}/issues"
 
@@ -38,14 +38,6 @@ def _spawn(action: ActionRun, event: dict[str, Any], tmp: Path) -> subprocess.Po
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-
-
-def test_second_attempt_backs_off_longer(action: ActionRun, fake_github: FakeGitHub) -> None:
-    sleeps = Sleeps()
-    action.inputs.update({"rerun-backoff-seconds": "10", "rerun-backoff-max-seconds": "15"})
-    run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)], run_attempt=2)
-    action.in_process(fake_github.workflow_run_event(run.id), sleeps)
-    assert len(sleeps.calls) == 1 and 7.5 <= sleeps.calls[0] <= 15  # 20 capped at 15
 
 
 def test_one_issue_then_a_comment_on_recurrence(action: ActionRun, fake_github: FakeGitHub) -> None:

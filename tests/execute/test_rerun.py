@@ -40,6 +40,14 @@ def test_rerun_recovery_request_budget(action: ActionRun, fake_github: FakeGitHu
     assert len(requests) == 6, requests
 
 
+def test_second_attempt_backs_off_longer(action: ActionRun, fake_github: FakeGitHub) -> None:
+    sleeps = Sleeps()
+    action.inputs.update({"rerun-backoff-seconds": "10", "rerun-backoff-max-seconds": "15"})
+    run = fake_github.add_run(jobs=[JobSpec("build", log=NETWORK)], run_attempt=2)
+    action.in_process(fake_github.workflow_run_event(run.id), sleeps)
+    assert len(sleeps.calls) == 1 and 7.5 <= sleeps.calls[0] <= 15  # 20 capped at 15
+
+
 def test_success_after_our_rerun_is_recorded_as_recovery(
     action: ActionRun, fake_github: FakeGitHub
 ) -> None:

@@ -102,6 +102,15 @@ def pending_attempt(ledger: Ledger, run_id: int) -> int | None:
     return int(pending.get("attempt", 0)) if pending else None
 
 
+def reran_fingerprints(ledger: Ledger, run_id: int, attempt: int) -> frozenset[str]:
+    """What autorecover reran for an earlier attempt of this run (so this attempt is the
+    rerun's result)."""
+    pending = ledger.get("pending_reruns", {}).get(str(run_id))
+    if not pending or int(pending.get("attempt", 0)) >= attempt:
+        return frozenset()
+    return frozenset(str(f) for f in pending.get("fingerprints", []))
+
+
 @dataclass(frozen=True)
 class Occurrence:
     fingerprint: str
