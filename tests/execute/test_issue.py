@@ -120,13 +120,15 @@ def test_missing_issues_permission_skips_only_issues_t47(
 
 def test_hostile_log_text_is_inert_in_the_issue(action: ActionRun, fake_github: FakeGitHub) -> None:
     token = "ghp_" + "Z" * 36
+    # Each payload on an error line: the evidence of an unrecognised failure is the lines
+    # that read like errors, and every one of these must reach the issue inert.
     log = failing_log(
         "deploy aborted @octocat @org/team &#64;x #1 fixes #2 resolves o/r#3",
-        "```",
-        "</details>",
-        "<img src=http://127.0.0.1/t>",
-        "{{ 7*7 }}",
-        f"token={token}",
+        "error: ```",
+        "error: </details>",
+        "error: <img src=http://127.0.0.1/t>",
+        "error: {{ 7*7 }}",
+        f"error: token={token}",
         step="Run ./deploy.sh",
     )
     action.subprocess(run_event(fake_github, log))

@@ -321,11 +321,22 @@ def test_min_confidence_is_configurable() -> None:
     assert "below the threshold" not in d.reason
 
 
-def test_unrecognised_failure_shows_the_end_of_the_failing_step() -> None:
-    d = diagnose(job(("Run ./deploy.sh", ["contacting host", "deploy aborted: quota"])))
+def test_unrecognised_failure_shows_the_error_lines_of_the_failing_step() -> None:
+    d = diagnose(
+        job(
+            ("Run pip install -e .", ["Error: not this step's fault (it passed)"]),
+            ("Run ./deploy.sh", ["shell: /usr/bin/bash -e {0}", "env:", "  CI: true",
+                                 "contacting host", "deploy aborted: quota", "cleaning up"]),
+        )
+    )  # fmt: skip
     assert d.category is Category.UNKNOWN and d.action is Action.ISSUE
-    assert [line.text for line in d.evidence][-2:] == ["contacting host", "deploy aborted: quota"]
+    assert [line.text for line in d.evidence] == ["deploy aborted: quota"]
     assert d.failing_step == "Run ./deploy.sh"
+
+
+def test_unrecognised_failure_without_error_words_shows_its_last_lines() -> None:
+    d = diagnose(job(("Run ./deploy.sh", ["shell: /usr/bin/bash -e {0}", "one", "two", "three"])))
+    assert [line.text for line in d.evidence] == ["one", "two", "three"]
 
 
 def test_successful_log_has_nothing_to_do() -> None:
@@ -389,15 +400,15 @@ def test_evidence_has_context_across_chunk_boundaries() -> None:
     body = (
         [f"filler {n}" for n in range(400)]
         + ["FAILED tests/t.py::test_z"]
-        + [f"after {n}" for n in range(5)]
+        + [f"    after {n}" for n in range(5)]  # indented: it continues the message above
     )
     log = job(("Run pytest", body)).encode()
     d = analyze_job([log], "job.log", RULESET, AnalysisContext(limits=Limits(chunk_size=4096)))
     texts = [line.text for line in d.evidence]
     matched = [line.text for line in d.evidence if line.matched]
     assert matched == ["FAILED tests/t.py::test_z"]
-    assert texts[:2] == ["filler 398", "filler 399"]
-    assert "after 0" in texts
+    assert texts[0] == "FAILED tests/t.py::test_z" and "filler 399" not in texts
+    assert texts[1:] == ["    after 0", "    after 1", "    after 2"]
 
 
 def test_evidence_and_findings_are_redacted() -> None:

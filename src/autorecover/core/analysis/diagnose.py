@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE
-from autorecover.core.analysis import modulemap
+from autorecover.core.analysis import evidence, modulemap
 from autorecover.core.analysis.fingerprint import fingerprint, identity
 from autorecover.core.analysis.lines import Chunk, Limits, LineChunker
 from autorecover.core.analysis.propose import (
@@ -23,13 +23,12 @@ from autorecover.core.analysis.propose import (
     rank_key,
     retarget,
 )
-from autorecover.core.analysis.scan import LogScan, Record
+from autorecover.core.analysis.scan import LogScan
 from autorecover.core.analysis.steps import STRUCTURE_PATTERNS
 from autorecover.core.models import (
     Action,
     Category,
     Diagnosis,
-    EvidenceLine,
     Finding,
     LogStats,
     Severity,
@@ -37,7 +36,6 @@ from autorecover.core.models import (
 from autorecover.core.rules.loader import RuleSet, load_ruleset
 from autorecover.core.rules.schema import fill
 
-MAX_EVIDENCE = 40
 # Conclusions of a job that failed on its own (a timeout concludes `cancelled` and is
 # recognised from its annotation by the rules).
 FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
@@ -192,7 +190,7 @@ def _diagnose(
         remediation=rule.remediation,
         rule=rule.id,
         failing_step=failing_name,
-        evidence=_evidence(primary, ranked, context),
+        evidence=evidence.for_match(primary, ranked, context.redact),
         findings=findings,
         transient=rule.transient,
         action=action,
@@ -221,7 +219,9 @@ def _no_match(
         action, reason = Action.ISSUE, "the job failed, but no rule recognised the cause"
         named = failing if failing and tracker.framed else None  # raw text has no steps
         title = "Unrecognised failure" + (f" in step '{named}'" if named else "")
-        lines = scan.exit_context or list(scan.tail)
+        step = tracker.failing_step()
+        start = step.start_line if step else 0
+        lines = [(n, text) for n, text in scan.exit_context or list(scan.tail) if n >= start]
     elif cancelled:
         action, reason = Action.NONE, "the job was cancelled and no timeout was reported"
         title = "Job cancelled"
@@ -230,9 +230,7 @@ def _no_match(
         action, reason = Action.NONE, "no failure found in the log"
         title = "No failure found"
         lines = []
-    evidence = tuple(
-        EvidenceLine(line=n, text=context.redact(text)) for n, text in lines if text.strip()
-    )
+    shown = evidence.for_unrecognised(lines, context.redact) if lines else ()
     key = "\n".join(text for _, text in lines[-3:])
     return Diagnosis(
         source=source,
@@ -254,7 +252,7 @@ def _no_match(
         ),
         rule=None,
         failing_step=failing,
-        evidence=evidence,
+        evidence=shown,
         findings=findings,
         transient=False,
         action=action,
@@ -263,33 +261,3 @@ def _no_match(
         reason=reason,
         stats=stats,
     )
-
-
-def _evidence(
-    primary: Ranked, ranked: list[Ranked], context: AnalysisContext
-) -> tuple[EvidenceLine, ...]:
-    lines: dict[int, EvidenceLine] = {}
-    annotations: list[EvidenceLine] = []
-
-    def add(record: Record, with_context: bool) -> None:
-        if record.line == 0:
-            annotations.append(EvidenceLine(0, context.redact(record.text), True))
-            return
-        if with_context:
-            for number, text in record.before + record.after:
-                # Step-framing markers and blank lines say nothing about the failure.
-                if text.strip() and text != "##[endgroup]":
-                    lines.setdefault(number, EvidenceLine(number, context.redact(text)))
-        lines[record.line] = EvidenceLine(record.line, context.redact(record.text), True)
-
-    add(primary.record, with_context=True)
-    seen = {primary.rule.id}
-    for item in sorted(ranked, key=rank_key, reverse=True):
-        if len(lines) >= MAX_EVIDENCE // 2:
-            break
-        if item.rule.id in seen or not item.rule.significant or not item.in_failing:
-            continue
-        seen.add(item.rule.id)
-        add(item.record, with_context=False)
-    ordered = annotations[:3] + [lines[n] for n in sorted(lines)]
-    return tuple(ordered[:MAX_EVIDENCE])
