@@ -34,7 +34,7 @@ from autorecover.core.models import (
     Severity,
 )
 from autorecover.core.rules.loader import RuleSet, load_ruleset
-from autorecover.core.rules.schema import fill
+from autorecover.core.rules.schema import PLACEHOLDER_RE, fill
 
 # Conclusions of a job that failed on its own (a timeout concludes `cancelled` and is
 # recognised from its annotation by the rules).
@@ -185,7 +185,7 @@ def _diagnose(
         category=rule.category,
         severity=rule.severity,
         confidence=sureness,
-        title=fill(rule.title, captures),
+        title=fill(rule.title, captures) + _more(primary, ranked, scan),
         explanation=rule.explanation,
         remediation=rule.remediation,
         rule=rule.id,
@@ -261,3 +261,16 @@ def _no_match(
         reason=reason,
         stats=stats,
     )
+
+
+def _more(primary: Ranked, ranked: list[Ranked], scan: LogScan) -> str:
+    """ " and N more" when the primary rule names one of several failures (failing tests):
+    the title names the first; the count includes hits beyond those kept as findings."""
+    named = [n for n in PLACEHOLDER_RE.findall(primary.rule.title) if n]
+    if not named:
+        return ""
+    same = [item for item in ranked if item.rule.id == primary.rule.id and item.in_failing]
+    distinct = {tuple(dict(item.record.captures).get(n, "") for n in named) for item in same}
+    extra = scan.per_rule.get(primary.rule.id, 0) - len(same)
+    others = len(distinct) - 1 + max(extra, 0)
+    return f" and {others} more" if others > 0 else ""
