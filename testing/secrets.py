@@ -70,8 +70,31 @@ PEM = "\n".join(
 BOT_TOKEN = "gh" + "s_" + "16C7e42F292c6912E7710c838347Ae178B4a"
 SLACK_HOOK = "https://hooks." + "slack.com/services/" + "T0000AAAA/B0000BBBB/" + "x" * 24
 
+GLPAT = "gl" + "pat-" + "xYz1" * 5 + "Ab"
+AZURE_KEY = "Zm9v" * 16 + "=="
+DOCKER_AUTH = "dXNlcjpw" + "YXNzd29yZDEyMw=="
+
 # (text, the secret in it, the kind redaction reports): one case per credential shape.
 SHAPES = [
+    pytest.param(f"export GITLAB_PAT {GLPAT}", GLPAT, "gitlab-token", id="glpat"),
+    pytest.param(
+        f"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={AZURE_KEY};EndpointSuffix=core",
+        AZURE_KEY,
+        "azure-key",
+        id="azure-account-key",
+    ),
+    pytest.param(
+        '{"auths": {"ghcr.io": {"auth": "' + DOCKER_AUTH + '"}}}',
+        DOCKER_AUTH,
+        "docker-auth",
+        id="docker-auths",
+    ),
+    pytest.param(
+        '{\\"auths\\": {\\"ghcr.io\\": {\\"auth\\": \\"' + DOCKER_AUTH + '\\"}}}',
+        DOCKER_AUTH,
+        "docker-auth",
+        id="docker-auths-json-escaped",
+    ),
     pytest.param(f"token {GHP} end", GHP, "github-token", id="ghp"),
     pytest.param(f"x={GHS};", GHS, "github-token", id="ghs"),
     pytest.param(GHO, GHO, "github-token", id="gho"),

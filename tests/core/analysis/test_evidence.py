@@ -71,3 +71,37 @@ def test_a_match_shows_its_line_first_and_no_framing() -> None:
     texts = [e.text for e in d.evidence]
     assert texts[0].startswith("FAILED tests/test_a.py::test_one")
     assert not any(is_framing(t) for t in texts) and len(texts) <= MAX_LINES
+
+
+PEM = [
+    "    -----BEGIN RSA PRIVATE KEY-----",
+    "    MIIEowIBAAKCAQEA7vXq9mKjVh3fQn1Rk5h2pL4aT8sZc6bWmYxE0dN3uGjP9qR",
+    "    Lt2xVbH7sK1mN4pQ6rS8tU0vW1xYZq8aB3dE5fG7hJ9kL2mN4pQ6rS8tU0vW1x",
+    "    -----END RSA PRIVATE KEY-----",
+]
+
+
+def test_a_key_over_several_lines_is_redacted_whole_t19() -> None:
+    """Line by line, only the BEGIN line gives the key away; as one block, all of it goes."""
+    from autorecover.core.analysis.evidence import redact_block
+    from autorecover.core.text.redact import Redactor
+
+    redactor = Redactor()
+    assert "MIIEow" in redactor(PEM[1])  # alone, a body line looks like nothing
+    texts = redact_block(["error: could not load the key:", *PEM, "done"], redactor)
+    assert len(texts) == 6 and texts[0] == "error: could not load the key:"
+    assert not any("MIIEow" in t or "Lt2xVb" in t for t in texts)
+    assert "[REDACTED private-key]" in "\n".join(texts) and texts[-1] == "done"
+
+
+def test_findings_and_evidence_of_a_log_are_redacted_as_a_whole_t19() -> None:
+    log = "\n".join(
+        ["##[group]Run pytest", "FAILED tests/test_k.py::test_load - ValueError: bad key", *PEM]
+    )
+    from autorecover.core.analysis.diagnose import AnalysisContext
+    from autorecover.core.text.redact import Redactor
+
+    d = analyze_text(log + "\n", context=AnalysisContext(redact=Redactor()))
+    shown = "\n".join(e.text for e in d.evidence) + "\n".join(f.text for f in d.findings)
+    assert "FAILED tests/test_k.py::test_load" in shown
+    assert "MIIEow" not in shown and "Lt2xVb" not in shown

@@ -99,11 +99,14 @@ ADVERSARIAL = {
             f"GITHUB_TOKEN={GHP}", "GITHUB_TOKEN=[REDACTED github-token]", id="assignment-kind"
         ),
         pytest.param(
-            f"{PEM}\nnext line", "[REDACTED private-key]\nnext line", id="pem-stops-at-end"
+            # The key's lines stay, empty, so redacted text splits into the lines it had.
+            f"{PEM}\nnext line",
+            "[REDACTED private-key]" + "\n" * (PEM.count("\n") + 1) + "next line",
+            id="pem-stops-at-end",
         ),
         pytest.param(
             "-----BEGIN " + "PRIVATE KEY-----\n" + "A" * 64 + "\nError: bad key\n",
-            "[REDACTED private-key]\nError: bad key\n",
+            "[REDACTED private-key]\n\nError: bad key\n",
             id="pem-unterminated-keeps-prose",
         ),
         pytest.param(

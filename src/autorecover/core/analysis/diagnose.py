@@ -155,18 +155,20 @@ def _diagnose(
         Ranked(record, retarget(record, ruleset, resolve), in_failing_step(record, failing))
         for record in scan.records
     ]
+    ordered = sorted(ranked, key=lambda r: r.record.line)
+    texts = evidence.redact_block([item.record.text for item in ordered], context.redact)
     findings = tuple(
         Finding(
             rule=item.rule.id,
             category=item.rule.category,
             severity=item.rule.severity,
             line=item.record.line,
-            text=context.redact(item.record.text),
+            text=text,
             captures=item.record.captures,
             step=item.record.step.name if item.record.step else ANNOTATION_STEP,
             in_failing_step=item.in_failing,
         )
-        for item in sorted(ranked, key=lambda r: r.record.line)
+        for item, text in zip(ordered, texts, strict=True)
     )
     failing_name = failing.name if failing else None
     candidates = [item for item in ranked if item.rule.actionable or item.in_failing]
@@ -190,7 +192,7 @@ def _diagnose(
         remediation=rule.remediation,
         rule=rule.id,
         failing_step=failing_name,
-        evidence=evidence.for_match(primary, ranked, context.redact),
+        evidence=evidence.redacted(evidence.for_match(primary, ranked, str), context.redact),
         findings=findings,
         transient=rule.transient,
         action=action,
@@ -230,7 +232,8 @@ def _no_match(
         action, reason = Action.NONE, "no failure found in the log"
         title = "No failure found"
         lines = []
-    shown = evidence.for_unrecognised(lines, context.redact) if lines else ()
+    shown = evidence.for_unrecognised(lines, str) if lines else ()
+    shown = evidence.redacted(shown, context.redact)
     key = "\n".join(text for _, text in lines[-3:])
     return Diagnosis(
         source=source,

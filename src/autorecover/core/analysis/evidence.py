@@ -12,6 +12,7 @@ order. Judged against lines people marked: benchmarks/accuracy.py, "evidence".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import re2
@@ -107,3 +108,18 @@ def for_unrecognised(
     if not chosen:
         chosen = lines[-3:]
     return tuple(EvidenceLine(n, redact(text)) for n, text in sorted(chosen))
+
+
+def redact_block(texts: Sequence[str], redact: Redact) -> list[str]:
+    """Redact lines as one text, so a secret printed over several lines (a private key)
+    is found whole, not only where its first line gives it away (docs/security.md#t19).
+    The redactor keeps the line count; should it not, each line is redacted alone."""
+    if not texts:
+        return []
+    joined = redact("\n".join(text.replace("\n", " ") for text in texts)).split("\n")
+    return joined if len(joined) == len(texts) else [redact(text) for text in texts]
+
+
+def redacted(lines: Sequence[EvidenceLine], redact: Redact) -> tuple[EvidenceLine, ...]:
+    texts = redact_block([line.text for line in lines], redact)
+    return tuple(replace(line, text=text) for line, text in zip(lines, texts, strict=True))

@@ -249,9 +249,9 @@ class Redactor:
         counts: dict[str, int] = {}
         text, _ = replace_surrogates(text)
         if self._exact is not None:
-            text = _sub(self._exact, lambda m: _count(counts, "secret"), text)
+            text = _sub(self._exact, _lines_kept(lambda m: _count(counts, "secret")), text)
             text = self._redact_encoded(text, counts)
-        text = _sub(COMBINED, lambda m: self._replace_pattern(m, counts), text)
+        text = _sub(COMBINED, _lines_kept(lambda m: self._replace_pattern(m, counts)), text)
         return RedactionResult(text, counts)
 
     def __call__(self, text: str) -> str:
@@ -278,6 +278,7 @@ class Redactor:
                     start -= 1
                 pieces.append(text[last:start])
                 pieces.append(_count(counts, kind))
+            pieces.append("\n" * text.count("\n", start, m.end()))
             while end < len(text) and text[end] in _B64_CHARS:
                 end += 1
             for _ in range(2):
@@ -308,6 +309,19 @@ class Redactor:
             if inner != value or not plausible:
                 return f"{prefix}{quote_char}{inner}{quote_char}{suffix}"
         return f"{prefix}{quote_char}{_count(counts, _KIND[name])}{quote_char}{suffix}"
+
+
+def _lines_kept(repl: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A replacement that keeps the line count: a secret printed over several lines (a
+    private key) becomes its marker and as many empty lines, so text redacted as a whole
+    can be split back into the lines it came from (docs/security.md#t19)."""
+
+    def replace(m: Any) -> str:
+        text = repl(m)
+        matched: str = m.group(0)
+        return text + "\n" * max(matched.count("\n") - text.count("\n"), 0)
+
+    return replace
 
 
 def _token_kind(m: Any) -> str:

@@ -45,6 +45,13 @@ PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("slack", "slack-token", r"\bxox[abposr]-[0-9A-Za-z-]{10,250}"),
     ("stripe", "stripe-key", r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247}"),
     ("npm", "npm-token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    # GitLab personal, project and group access tokens (docs.gitlab.com, "Token prefixes").
+    ("gitlab", "gitlab-token", r"\bgl(?:pat|ptt|dt|rt)-[0-9A-Za-z_-]{20,}"),
+    # An Azure storage connection string's key (AccountKey=<base64>; SharedAccessKey=...).
+    ("azure", "azure-key", r"(?i:\b(?:Account|SharedAccess)Key)=[A-Za-z0-9+/]{20,}={0,2}"),
+    # The `auth` of a Docker config.json (`{"auths": {"reg": {"auth": "<base64 user:pass>"}}}`),
+    # also JSON-escaped as some actions print it.
+    ("dockerauth", "docker-auth", r'\\?"auth\\?"[ \t]*:[ \t]*\\?"[A-Za-z0-9+/]{8,}={0,2}\\?"'),
     ("pypi", "pypi-token", r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}"),
     ("jwt", "jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
     (
