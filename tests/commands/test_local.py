@@ -74,3 +74,32 @@ def test_execute_shows_the_issue_it_would_open(
 def test_recover_on_a_missing_repo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["recover", str(LOG), "--repo", str(tmp_path / "nope")]) == 1
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_a_ruff_config_that_cannot_be_checked_is_not_used_t06(tmp_path: Path) -> None:
+    """Attack through `autorecover execute --dry-run`: a pyproject.toml that tomllib rejects
+    (ruff accepts the trailing comma) hides an `extend` of a file outside the repository
+    (in the action, `/proc/1/environ`). Unchecked, ruff prints that file's first line in its
+    parse error, and autorecover the error; the check fails closed instead."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    (project / "geo").mkdir(parents=True)
+    (project / "geo" / "bbox.py").write_text(
+        "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass B:\n    x: int\n"
+    )
+    (tmp_path / "outside.toml").write_text("deploy_note = outside-the-repository-7731\n")
+    (project / "pyproject.toml").write_text(
+        f'[tool.ruff]\nextend = "{tmp_path / "outside.toml"}"\nlint = {{ select = ["E"], }}\n'
+    )
+    log = ROOT / "tests" / "data" / "logs" / "tools" / "ruff-format-check.log"
+    env = dict(os.environ)
+    proc = subprocess.run(
+        [sys.executable, "-m", "autorecover", "execute", str(log), "--repo", str(project), "--dry-run"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "outside-the-repository-7731" not in proc.stdout + proc.stderr
+    assert "could not be read or parsed" in proc.stdout

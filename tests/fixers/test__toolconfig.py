@@ -68,3 +68,24 @@ def test_symlinked_configuration_blocks_black_and_isort_and_isolates_ruff(tmp_pa
         ok, reason = REGISTRY[name].applies(Fix(name), ctx)
         assert not ok and "pyproject.toml" in reason and "symlink" in reason
     assert ruff_hazards(ctx.root, set(ctx.files), ctx.index) == ["pyproject.toml is a symlink"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param(
+            '[tool.ruff]\nextend = "/proc/1/environ"\nlint = { select = ["E"], }\n',
+            "could not be read or parsed",
+            id="toml-ruff-accepts-but-tomllib-rejects",
+        ),
+        pytest.param(
+            "[tool.ruff]\n" + "# padding\n" * 60_000 + 'extend = "/proc/1/environ"\n',
+            "could not be read or parsed",
+            id="over-the-size-cap",
+        ),
+    ],
+)
+def test_unreadable_configuration_fails_closed_t06(tmp_path: Path, text: str, reason: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text)
+    hazards = ruff_hazards(tmp_path, {"pyproject.toml"}, ())
+    assert any(reason in hazard for hazard in hazards), hazards

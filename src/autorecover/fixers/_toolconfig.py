@@ -84,7 +84,11 @@ def ruff_hazards(root: Path, files: Collection[str], index: Iterable[IndexEntry]
         seen.add(path)
         data = load_toml(root, path)
         if data is None:
-            continue  # ruff reports its own parse error, naming a file inside the repository
+            # Fail closed (docs/security.md#t06): what cannot be read or parsed here cannot
+            # be checked, and ruff accepts TOML that tomllib rejects (a trailing comma in an
+            # inline table), so an `extend` hidden in it would reach ruff.
+            reasons.append(f"{path} could not be read or parsed, so its `extend` is unchecked")
+            continue
         table = _ruff_table(path, data)
         if "extend" not in table:
             continue
