@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from autorecover.constants import format_time
 from autorecover.core import ledger as ledgerlib
 from autorecover.core.stats import compute
@@ -40,3 +42,26 @@ def test_recovery_time_and_rates() -> None:
 def test_damaged_ledger_starts_fresh() -> None:
     assert ledgerlib.loads("{not json")["fingerprints"] == {}
     assert ledgerlib.loads(json.dumps({"schema_version": 99}))["fingerprints"] == {}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param({"fingerprints": {"a": {"occurrences": "three"}}}, id="count-as-text"),
+        pytest.param({"fingerprints": {"a": {"issue": "#12"}}}, id="issue-as-text"),
+        pytest.param({"pending_reruns": {"9": {"attempt": "2"}}}, id="attempt-as-text"),
+        pytest.param({"runs": [9]}, id="run-key-as-number"),
+        pytest.param({"fingerprints": []}, id="table-as-list"),
+        pytest.param({"dashboard_issue": "x"}, id="dashboard-as-text"),
+    ],
+)
+def test_a_wrong_typed_value_starts_fresh_and_keeps_the_damaged_text(edit: dict) -> None:
+    text = json.dumps({**ledgerlib.empty(), **edit})
+    fresh = ledgerlib.loads(text)
+    assert fresh["fingerprints"] == {} and fresh[ledgerlib.DAMAGED_KEY] == text
+    assert ledgerlib.history(fresh) == {}  # what the plan reads works
+
+
+def test_a_valid_ledger_round_trips() -> None:
+    ledger = ledgerlib.apply_once(ledgerlib.empty(), "1:1", [ledgerlib.tracked("a", issue=3)])
+    assert ledgerlib.loads(ledgerlib.dumps(ledger)) == ledger

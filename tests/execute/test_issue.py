@@ -176,3 +176,19 @@ def test_the_same_event_in_two_processes_at_once(
     assert fake_github.comments_on(failures[0].number) == []
     (entry,) = ledger(fake_github)["fingerprints"].values()
     assert entry["occurrences"] == 1
+
+
+def test_a_ledger_a_person_damaged_does_not_stop_the_run(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """Attack (or accident) through the state branch: one wrong-typed value in ledger.json
+    made every later run exit 3. Now the run opens its issue, and the next ledger keeps the
+    damaged text under `damaged` for a person."""
+    damaged = json.dumps({"schema_version": 1, "fingerprints": {"a": {"occurrences": "3"}}})
+    fake_github.create_branch("autorecover/state")
+    fake_github.commit_files({"ledger.json": damaged}, branch="autorecover/state")
+    result = action.subprocess(run_event(fake_github))
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.outputs["result"] == "reported" and len(failure_issues(fake_github)) == 1
+    stored = ledger(fake_github)
+    assert stored["damaged"] == damaged and "a" not in stored["fingerprints"]

@@ -41,20 +41,62 @@ def empty() -> Ledger:
     }
 
 
+DAMAGED_KEY = "damaged"  # the text of a ledger that did not validate, kept for a person
+MAX_DAMAGED_CHARS = 64_000
+_COUNTS = ("occurrences", "reruns", "recoveries", "recovery_seconds", "fix_prs_opened",
+           "fix_prs_merged", "fix_prs_closed")  # fmt: skip
+_NUMBERS = ("issue", "pull_request", "last_run", "dashboard_issue")
+
+
+def _valid(data: Any) -> bool:
+    """Every value autorecover reads has the type it expects (a person may edit the file)."""
+    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+        return False
+    fingerprints, pending = data.get("fingerprints", {}), data.get("pending_reruns", {})
+    if not isinstance(fingerprints, dict) or not isinstance(pending, dict):
+        return False
+    for value in fingerprints.values():
+        if not isinstance(value, dict):
+            return False
+        if any(not isinstance(value.get(k, 0), int) or isinstance(value.get(k, 0), bool)
+               for k in _COUNTS):  # fmt: skip
+            return False
+        if any(value.get(k) is not None and not isinstance(value.get(k), int) for k in _NUMBERS):
+            return False
+    for value in pending.values():
+        if not isinstance(value, dict) or not isinstance(value.get("attempt", 0), int):
+            return False
+        if not isinstance(value.get("fingerprints", []), list):
+            return False
+    runs, recent = data.get("runs", []), data.get("recent", [])
+    if not isinstance(runs, list) or not all(isinstance(r, str) for r in runs):
+        return False
+    if not isinstance(recent, list) or not all(isinstance(r, dict) for r in recent):
+        return False
+    claims = data.get("claims", {})
+    dashboard = data.get("dashboard_issue")
+    return isinstance(claims, dict) and (dashboard is None or isinstance(dashboard, int))
+
+
 def loads(text: str) -> Ledger:
-    """Parse a stored ledger; a damaged or foreign file starts a fresh one (it is a cache
-    of history, never a source of truth for safety decisions)."""
+    """Parse a stored ledger. A damaged or foreign file starts a fresh one, which keeps the
+    damaged text under `damaged` for a person to look at: the ledger is a cache of history,
+    never a source of truth for safety decisions, and one bad value must not stop every
+    later run."""
     try:
         data = json.loads(text)
     except ValueError:
-        return empty()
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
-        return empty()
+        data = None
+    if not _valid(data):
+        fresh = empty()
+        if text.strip():
+            fresh[DAMAGED_KEY] = text[:MAX_DAMAGED_CHARS]
+        return fresh
     fresh = empty()
     for key, default in fresh.items():
-        if not isinstance(data.get(key), type(default)) and default is not None:
+        if key not in data:
             data[key] = default
-    return data
+    return dict(data)
 
 
 def dumps(ledger: Ledger) -> str:
