@@ -184,7 +184,7 @@ def test_a_ledger_a_person_damaged_does_not_stop_the_run(
     """Attack (or accident) through the state branch: one wrong-typed value in ledger.json
     made every later run exit 3. Now the run opens its issue, and the next ledger keeps the
     damaged text under `damaged` for a person."""
-    damaged = json.dumps({"schema_version": 1, "fingerprints": {"a": {"occurrences": "3"}}})
+    damaged = json.dumps({"schema_version": 1, "fingerprints": {"a": {"occurrences": "three"}}})
     fake_github.create_branch("autorecover/state")
     fake_github.commit_files({"ledger.json": damaged}, branch="autorecover/state")
     result = action.subprocess(run_event(fake_github))
