@@ -331,3 +331,17 @@ def test_zip_entry_stops_at_the_hard_byte_limit() -> None:
     data = _zip({"0_job.txt": b"y" * 20_000})
     ((_, text),) = jobs_of(data, "run.zip", Limits(chunk_size=1000, hard_max_bytes=5000))
     assert text == b"y" * 5000
+
+
+def test_the_whole_archive_has_an_expansion_budget_t45() -> None:
+    """Each entry under the per-entry limits, all of them together over the total."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(5):
+            archive.writestr(f"{n}_job{n}.txt", b"x" * 200_000 + b"\n")
+    limits = Limits(max_zip_total=500_000, chunk_size=64 * 1024)
+    jobs = iter_jobs(io.BytesIO(buffer.getvalue()), "logs.zip", limits)
+    with pytest.raises(LogError, match="expand to more than 500000 bytes in all"):
+        for job in jobs:
+            for _ in job.blocks:
+                pass

@@ -52,6 +52,8 @@ class Limits:
     hard_max_bytes: int = 2048 * MiB
     max_zip_entries: int = 2000
     max_zip_ratio: int = 200
+    # All entries of one archive together (2,000 entries x 16 MiB would be 32 GiB; #t45).
+    max_zip_total: int = 4096 * MiB
 
 
 CUT_MARKER = " …[line cut: {n} bytes]"

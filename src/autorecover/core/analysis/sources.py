@@ -94,10 +94,11 @@ def _zip_jobs(buffer: IO[bytes], name: str, limits: Limits) -> Iterator[RawJob]:
     jobs, steps = _zip_layout(infos)
     if not jobs and not steps:
         raise LogError(f"{name}: the zip holds no .txt job logs")
+    budget = [limits.max_zip_total]  # bytes left to expand, across all entries
     for job_name, info in jobs:
-        yield RawJob(name=job_name, blocks=_zip_entry(archive, [info], name, limits))
+        yield RawJob(name=job_name, blocks=_zip_entry(archive, [info], name, limits, budget))
     for job_name, step_infos in steps.items():
-        yield RawJob(name=job_name, blocks=_zip_entry(archive, step_infos, name, limits))
+        yield RawJob(name=job_name, blocks=_zip_entry(archive, step_infos, name, limits, budget))
 
 
 def _zip_layout(
@@ -130,7 +131,11 @@ def _zip_layout(
 
 
 def _zip_entry(
-    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, limits: Limits
+    archive: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    name: str,
+    limits: Limits,
+    budget: list[int],
 ) -> Iterator[bytes]:
     for info in infos:
         read = 0
@@ -138,6 +143,12 @@ def _zip_entry(
         with archive.open(info) as entry:
             while block := entry.read(limits.chunk_size):
                 read += len(block)
+                budget[0] -= len(block)
+                if budget[0] < 0:
+                    raise LogError(
+                        f"{name}: its entries expand to more than {limits.max_zip_total} bytes "
+                        "in all; refusing a likely zip bomb"
+                    )
                 compressed = max(info.compress_size, 1)
                 if read > 16 * MiB and read / compressed > limits.max_zip_ratio:
                     raise LogError(
