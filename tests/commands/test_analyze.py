@@ -382,3 +382,34 @@ def test_batch_needs_a_directory(
     (tmp_path / "file.log").write_text(framed("would reformat a.py"))
     code, out, err = run(capsys, "batch", str(tmp_path / target))
     assert (code, out) == (1, "") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_log_text_printed_in_a_workflow_step_is_inert_t07(tmp_path: Path, fmt: str) -> None:
+    """Attack through `autorecover analyze` run as a workflow step: the log's lines reach
+    stdout, where the runner executes `::command::` lines and `##[...]` anywhere in a line."""
+    import os
+    import subprocess
+    import sys
+
+    from testing.runner import Runner
+
+    log = tmp_path / "hostile.log"
+    log.write_text(
+        "##[group]Run ./deploy.sh\n"
+        "fatal: ::add-mask::secret-part\n"
+        "error: ##[set-output name=x]y and ##[warning]forged\n"
+        "::error file=x.py::forged annotation\n"
+        "##[error]Process completed with exit code 1.\n"
+    )
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "autorecover", "analyze", str(log), "--format", fmt],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    runner = Runner()
+    executed = [runner.parse(line) for line in proc.stdout.splitlines()]
+    assert [e for e in executed if e] == []
+    if fmt == "json":
+        assert "##[set-output" in json.loads(proc.stdout)["evidence"][1]["text"]

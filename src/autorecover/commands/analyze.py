@@ -6,9 +6,11 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from autorecover.adapters.actions_io import is_github_actions
 from autorecover.adapters.logfiles import analyze_file, find_logs
+from autorecover.adapters.workflow_commands import escape_line
 from autorecover.commands import _options
 from autorecover.commands._format import (
     render_markdown,
@@ -21,18 +23,34 @@ from autorecover.core.models import Diagnosis
 from autorecover.errors import EXIT_OK, LogError
 
 
+def _write(text: str, rt: Runtime) -> None:
+    """Print, and inside a workflow step make every line of log text inert: the runner
+    executes `::command::` lines and a `##[...]` anywhere in a line (docs/security.md#t07)."""
+    if is_github_actions(rt.environ):
+        text = "\n".join(escape_line(line) for line in text.split("\n"))
+    rt.stdout.write(text)
+
+
+def _dump(data: Any, rt: Runtime) -> None:
+    if is_github_actions(rt.environ):
+        # ASCII-only JSON cannot hold a line break the runner splits on, and `\u0023`
+        # still reads `#` to every JSON parser.
+        text = json.dumps(data, indent=2, ensure_ascii=True).replace("##[", "#\\u0023[")
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    rt.stdout.write(text + "\n")
+
+
 def _emit(diagnoses: Sequence[Diagnosis], fmt: str, rt: Runtime) -> None:
-    out = rt.stdout
     if fmt == "json":
         data: Any = [d.to_dict() for d in diagnoses]
-        json.dump(data[0] if len(data) == 1 else data, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        _dump(data[0] if len(data) == 1 else data, rt)
         return
-    color = fmt == "text" and out.isatty() and "NO_COLOR" not in rt.environ
+    color = fmt == "text" and rt.stdout.isatty() and "NO_COLOR" not in rt.environ
     if fmt == "markdown":
-        out.write("\n".join(render_markdown(d) for d in diagnoses))
+        _write("\n".join(render_markdown(d) for d in diagnoses), rt)
     else:
-        out.write("\n".join(render_text(d, color) for d in diagnoses))
+        _write("\n".join(render_text(d, color) for d in diagnoses), rt)
 
 
 def analyze(args: argparse.Namespace, rt: Runtime) -> int:
@@ -63,20 +81,17 @@ def batch(args: argparse.Namespace, rt: Runtime) -> int:
             errors.append({"source": str(path), "error": str(exc)})
     if progress:
         rt.stderr.write("\r" + " " * 72 + "\r")
-    _emit_batch(results, errors, args.format, rt.stdout)
+    _emit_batch(results, errors, args.format, rt)
     return EXIT_OK
 
 
 def _emit_batch(
-    results: list[Diagnosis], errors: list[dict[str, str]], fmt: str, out: TextIO
+    results: list[Diagnosis], errors: list[dict[str, str]], fmt: str, rt: Runtime
 ) -> None:
     if fmt == "json":
         summary = {"total": len(results), **summary_counts(results), "errors": errors}
-        payload = {"results": [d.to_dict() for d in results], "summary": summary}
-        json.dump(payload, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        _dump({"results": [d.to_dict() for d in results], "summary": summary}, rt)
         return
-    out.write("\n".join(render_text(d) for d in results))
-    out.write("\n" + render_summary_text(results))
-    for error in errors:
-        out.write(f"  skipped: {error['error']}\n")
+    text = "\n".join(render_text(d) for d in results) + "\n" + render_summary_text(results)
+    text += "".join(f"  skipped: {error['error']}\n" for error in errors)
+    _write(text, rt)

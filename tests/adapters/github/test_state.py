@@ -89,7 +89,8 @@ def test_a_damaged_ledger_reads_as_empty_with_its_sha(
     fake_github.create_branch(STATE_BRANCH)
     fake_github.commit_files({LEDGER_PATH: "{not json"}, branch=STATE_BRANCH)
     ledger, sha = store.read()
-    assert ledger == ledgerlib.empty() and sha == stored_blob(fake_github)
+    assert ledger == {**ledgerlib.empty(), ledgerlib.DAMAGED_KEY: "{not json"}
+    assert sha == stored_blob(fake_github)
     new, _ = store.update("run-1#1", [seen(1)], (ledger, sha))  # replaced, compare-and-swap
     assert stored(fake_github)[0] == new
 
