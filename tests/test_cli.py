@@ -86,7 +86,7 @@ def test_internal_errors_exit_3_without_traceback(
 ) -> None:
     import autorecover.commands.analyze as localfiles
 
-    def boom(*_args: object) -> None:
+    def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("kaput")
 
     monkeypatch.setattr(localfiles, "analyze_file", boom)

@@ -22,12 +22,23 @@ from autorecover.errors import error_handler
 CONCLUSIONS = ("failure", "timed_out", "cancelled", "success", "startup_failure")
 
 
+def _confidence(text: str) -> float:
+    """--min-confidence: a number from 0 to 1, as in the config file."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{value:g} is not between 0 and 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autorecover",
         description="Diagnose and recover failed GitHub Actions runs.",
     )
-    parser.add_argument("--version", action="version", version=f"autorecover {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"autorecover {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -48,13 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument(
             "--min-confidence",
-            type=float,
+            type=_confidence,
             metavar="X",
             help=f"below this confidence, propose an issue (default {DEFAULT_MIN_CONFIDENCE:g})",
         )
 
     analyze = commands.add_parser("analyze", help="diagnose job logs")
-    analyze.add_argument("files", nargs="+", metavar="FILE", help=".log, .txt or run-logs .zip")
+    analyze.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=".log, .txt or run-logs .zip; - reads standard input",
+    )
     analyze.add_argument(
         "--annotation",
         action="append",
@@ -135,6 +151,7 @@ def main(
             environ=os.environ if environ is None else environ,
             stdout=stdout or sys.stdout,
             stderr=sys.stderr,
+            stdin=sys.stdin.buffer,
             sleep=sleep,
             boundary=boundary,
         )

@@ -297,14 +297,15 @@ def test_batch_summarises(
     (tmp_path / "empty.log").write_bytes(b"")
     code, out, _ = run(capsys, "batch", str(tmp_path), "--format", "json")
     data = json.loads(out)
-    assert code == 0
-    assert data["summary"]["total"] == 2
+    assert code == 1  # a file could not be read: a problem with the input
+    assert data["schema_version"] == 1 and data["summary"]["total"] == 2
     assert data["summary"]["action"] == {"fix_pr": 2}
     assert data["summary"]["errors"][0]["error"].endswith(
         "the file is empty; expected a GitHub Actions job log"
     )
-    _, text, _ = run(capsys, "batch", str(tmp_path))
-    assert "2 job log(s) analysed" in text and "skipped:" in text
+    _, text, err = run(capsys, "batch", str(tmp_path))
+    assert "2 job log(s) analysed" in text and "skipped:" not in text
+    assert err.startswith("autorecover: skipped: ") and "the file is empty" in err
 
 
 def test_batch_on_a_directory_without_logs(
@@ -325,7 +326,8 @@ def test_batch_walks_subdirectories_and_archives(
         zf.writestr("0_lint.txt", framed("would reformat a.py"))
         zf.writestr("1_test.txt", framed("E   ModuleNotFoundError: No module named 'yaml'"))
     code, out, err = run(capsys, "batch", str(tmp_path), "--format", "json")
-    assert code == 0 and err == ""  # no progress line when stderr is not a terminal
+    # No progress line when stderr is not a terminal; the unreadable file is said there.
+    assert code == 1 and err.count("\n") == 1 and "binary.log" in err
     data = json.loads(out)
     sources = [result["source"] for result in data["results"]]
     assert sources == [
@@ -346,8 +348,8 @@ def test_batch_text_lists_every_result_then_the_summary(
     capsys: pytest.CaptureFixture[str], logs: dict[str, Path], tmp_path: Path
 ) -> None:
     (tmp_path / "gone.log").write_bytes(b"\x1f\x8b\x08\x00")
-    code, out, _ = run(capsys, "batch", str(tmp_path))
-    assert code == 0
+    code, out, err = run(capsys, "batch", str(tmp_path))
+    assert code == 1
     body, summary = out.split("\n2 job log(s) analysed\n")
     assert body.count("Fingerprint: ") == 2
     assert body.index(str(logs["black"])) < body.index(str(logs["yaml"]))
@@ -355,9 +357,11 @@ def test_batch_text_lists_every_result_then_the_summary(
         "  by category: linting_error 1, dependency_issue 1",
         "  by severity: low 1, medium 1",
         "  by action: fix_pr 2",
-        f"  skipped: {tmp_path / 'gone.log'}: this is gzip-compressed data; decompress it first "
-        "(gunzip)",
     ]
+    assert err == (
+        f"autorecover: skipped: {tmp_path / 'gone.log'}: this is gzip-compressed data; "
+        "decompress it first (gunzip)\n"
+    )
 
 
 def test_batch_over_the_corpus_analyses_every_file(capsys: pytest.CaptureFixture[str]) -> None:

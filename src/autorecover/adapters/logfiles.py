@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from autorecover.core.analysis.diagnose import AnalysisContext, analyze_job
-from autorecover.core.analysis.sources import iter_jobs
+from autorecover.core.analysis.sources import iter_jobs, sniff
 from autorecover.core.models import Diagnosis
 from autorecover.core.rules.loader import RuleSet
 from autorecover.errors import LogError
@@ -29,17 +29,36 @@ def check_file(path: Path) -> None:
         raise LogError(f"{path}: not a regular file")
 
 
-def analyze_file(path: Path, ruleset: RuleSet, context: AnalysisContext) -> list[Diagnosis]:
-    """One diagnosis per job in the file (a zip or a gh paste may hold several)."""
-    check_file(path)
-    try:
-        with path.open("rb") as stream:
-            jobs = list(_diagnose_jobs(stream, path, ruleset, context))
-    except PermissionError as exc:
-        raise LogError(f"{path}: cannot be read ({exc.strerror})") from None
+STDIN = "-"
+
+
+def analyze_file(
+    path: Path, ruleset: RuleSet, context: AnalysisContext, stdin: IO[bytes] | None = None
+) -> list[Diagnosis]:
+    """One diagnosis per job in the file (a zip or a gh paste may hold several); `-` reads
+    standard input (`gh run view --log-failed | autorecover analyze -`)."""
+    if str(path) == STDIN and stdin is not None:
+        jobs = list(_diagnose_jobs(stdin, Path("<stdin>"), ruleset, context))
+    else:
+        check_file(path)
+        try:
+            with path.open("rb") as stream:
+                _check_suffix(path, stream)
+                jobs = list(_diagnose_jobs(stream, path, ruleset, context))
+        except PermissionError as exc:
+            raise LogError(f"{path}: cannot be read ({exc.strerror})") from None
     if not jobs:
         raise LogError(f"{path}: holds no job log")
     return jobs
+
+
+def _check_suffix(path: Path, stream: IO[bytes]) -> None:
+    """A `.zip` must be one: read as text it would be "No failure found"."""
+    if path.suffix.lower() == ".zip":
+        head = stream.read(4)
+        stream.seek(0)
+        if sniff(head) != "zip":
+            raise LogError(f"{path}: is named .zip but is not a zip archive")
 
 
 def _diagnose_jobs(

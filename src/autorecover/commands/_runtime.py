@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from autorecover.errors import Boundary
 
@@ -16,5 +16,6 @@ class Runtime:
     environ: Mapping[str, str]
     stdout: TextIO
     stderr: TextIO
+    stdin: BinaryIO | None = None
     sleep: Callable[[float], None] = time.sleep
     boundary: Boundary = field(default_factory=Boundary)

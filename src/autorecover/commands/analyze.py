@@ -19,8 +19,8 @@ from autorecover.commands._format import (
     summary_counts,
 )
 from autorecover.commands._runtime import Runtime
-from autorecover.core.models import Diagnosis
-from autorecover.errors import EXIT_OK, LogError
+from autorecover.core.models import SCHEMA_VERSION, Diagnosis
+from autorecover.errors import EXIT_OK, EXIT_USER_ERROR, LogError
 
 
 def _write(text: str, rt: Runtime) -> None:
@@ -57,7 +57,9 @@ def analyze(args: argparse.Namespace, rt: Runtime) -> int:
     settings = _options.settings(args)
     context = _options.analysis_context(args, settings)
     diagnoses = [
-        d for path in args.files for d in analyze_file(Path(path), settings.ruleset, context)
+        d
+        for path in args.files
+        for d in analyze_file(Path(path), settings.ruleset, context, stdin=rt.stdin)
     ]
     _emit(diagnoses, args.format, rt)
     return EXIT_OK
@@ -82,7 +84,9 @@ def batch(args: argparse.Namespace, rt: Runtime) -> int:
     if progress:
         rt.stderr.write("\r" + " " * 72 + "\r")
     _emit_batch(results, errors, args.format, rt)
-    return EXIT_OK
+    for error in errors:  # what could not be read is a problem with the input: stderr, exit 1
+        rt.stderr.write(f"autorecover: skipped: {error['error']}\n")
+    return EXIT_USER_ERROR if errors else EXIT_OK
 
 
 def _emit_batch(
@@ -90,8 +94,8 @@ def _emit_batch(
 ) -> None:
     if fmt == "json":
         summary = {"total": len(results), **summary_counts(results), "errors": errors}
-        _dump({"results": [d.to_dict() for d in results], "summary": summary}, rt)
+        payload = {"schema_version": SCHEMA_VERSION, "results": [d.to_dict() for d in results]}
+        _dump({**payload, "summary": summary}, rt)
         return
     text = "\n".join(render_text(d) for d in results) + "\n" + render_summary_text(results)
-    text += "".join(f"  skipped: {error['error']}\n" for error in errors)
     _write(text, rt)

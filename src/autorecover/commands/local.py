@@ -26,7 +26,7 @@ from autorecover.commands._runtime import Runtime
 from autorecover.constants import CONFIG_PATH, bot_branch_name
 from autorecover.core import bodies
 from autorecover.core.event import WorkflowRun
-from autorecover.core.models import Action, Decision, JobResult, Plan
+from autorecover.core.models import SCHEMA_VERSION, Action, Decision, JobResult, Plan
 from autorecover.core.plan import make_plan
 from autorecover.core.settings import Settings
 from autorecover.core.text.redact import Redactor
@@ -66,6 +66,7 @@ def recover(args: argparse.Namespace, rt: Runtime) -> int:
     out = rt.stdout
     if args.format == "json":
         data = {
+            "schema_version": SCHEMA_VERSION,
             "jobs": [
                 {"source": j.name, **(j.diagnosis.to_dict() if j.diagnosis else {})} for j in jobs
             ],

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+
+import yaml
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -14,7 +16,10 @@ from autorecover.commands._runtime import Runtime
 from autorecover.core.analysis.diagnose import AnalysisContext
 from autorecover.core.rules.loader import RuleSet
 from autorecover.core.rules.schema import suggest
-from autorecover.errors import EXIT_OK, UserError
+from autorecover.core.models import SCHEMA_VERSION, Diagnosis
+from autorecover.errors import EXIT_OK, EXIT_USER_ERROR, UserError
+
+EXIT_NO_MATCH = EXIT_USER_ERROR
 
 
 def run(args: argparse.Namespace, rt: Runtime) -> int:
@@ -58,11 +63,8 @@ def _show(ruleset: RuleSet, rule_id: str, fmt: str, out: TextIO) -> int:
     if fmt == "json":
         _dump(data, out)
         return EXIT_OK
-    for key, value in data.items():
-        if isinstance(value, list):
-            out.write(f"{key}:\n" + "".join(f"  - {item}\n" for item in value))
-        else:
-            out.write(f"{key}: {value}\n")
+    # The rule as it would be written under `rules.add`, ready to copy and change.
+    out.write(yaml.dump(data, Dumper=_Indented, sort_keys=False, allow_unicode=True, width=1 << 20))
     return EXIT_OK
 
 
@@ -72,6 +74,7 @@ def _test(ruleset: RuleSet, context: AnalysisContext, path: Path, fmt: str, out:
         _dump(
             [
                 {
+                    "schema_version": SCHEMA_VERSION,
                     "source": d.source,
                     "primary": d.rule,
                     "failing_step": d.failing_step,
@@ -81,7 +84,7 @@ def _test(ruleset: RuleSet, context: AnalysisContext, path: Path, fmt: str, out:
             ],
             out,
         )
-        return EXIT_OK
+        return _matched(diagnoses)
     for diagnosis in diagnoses:
         out.write(f"{diagnosis.source}\n")
         if not diagnosis.findings:
@@ -95,4 +98,16 @@ def _test(ruleset: RuleSet, context: AnalysisContext, path: Path, fmt: str, out:
         out.write(
             f"  primary: {diagnosis.rule or 'none'} -> {diagnosis.category}, {diagnosis.action}\n"
         )
-    return EXIT_OK
+    return _matched(diagnoses)
+
+
+class _Indented(yaml.SafeDumper):
+    """Lists indented under their key, as docs/writing-rules.md writes rules."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _matched(diagnoses: list[Diagnosis]) -> int:
+    """Like grep: 0 when a rule matched, 1 when none did (so a script can test a rule)."""
+    return EXIT_OK if any(d.findings for d in diagnoses) else EXIT_NO_MATCH

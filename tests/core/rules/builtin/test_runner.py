@@ -39,9 +39,27 @@ POSITIVE: list[tuple[str, str]] = [
         "The self-hosted runner: build-01 lost communication with the server. Verify the "
         "machine is running and has a healthy network connection.",
     ),
+    # https://github.com/meshery-extensions/meshery-extensions-packages/issues/465
+    (
+        "runner-lost-communication",
+        "The hosted runner lost communication with the server. Anything in your workflow that "
+        "terminates the runner process, starves it for CPU/Memory, or blocks its network access "
+        "can cause this error.",
+    ),
+    # https://github.com/valkey-io/valkey-glide/issues/4928
+    (
+        "runner-lost-communication",
+        "The self-hosted runner lost communication with the server. Verify the machine is "
+        "running and has a healthy network connection.",
+    ),
     (
         "runner-internal-error",
         "The hosted runner encountered an error while running your job. (Error Type: Disconnect).",
+    ),
+    # https://github.com/actions/runner/issues/1092
+    (
+        "actions-service-internal-error",
+        "GitHub Actions has encountered an internal error when running your job.",
     ),
     (
         "actions-billing-blocked",
@@ -80,6 +98,31 @@ POSITIVE: list[tuple[str, str]] = [
     (
         "action-download-failed",
         "##[error]Response status code does not indicate success: 503 (Service Unavailable).",
+    ),
+    # https://github.com/RWTH-OS/ehyve/pull/5
+    (
+        "action-download-failed",
+        "Failed to download action 'https://api.github.com/repos/hecrj/setup-rust-action/tarball/"
+        "v1.2.3'. Error Response status code does not indicate success: 500 (Internal Server "
+        "Error).",
+    ),
+    # https://github.com/adafruit/circuitpython/pull/2126
+    (
+        "action-download-failed",
+        "Failed to download action 'https://api.github.com/repos/actions/setup-python/tarball/v1'."
+        " Error Response status code does not indicate success: 401 (Unauthorized).",
+    ),
+    # https://github.com/shogo82148/actions-setup-perl/issues/2611
+    (
+        "action-download-failed",
+        "Error: An action could not be found at the URI 'https://codeload.github.com/shogo82148/"
+        "actions-setup-perl/tar.gz/a198315ec4e9244f206879ea7b63078003aec8a6' "
+        "(CC30:156A11:94A65:C1C4F:6A15924D)",
+    ),
+    (
+        "action-download-failed",
+        "Error: Failed to download archive 'https://codeload.github.com/shogo82148/"
+        "actions-setup-perl/tar.gz/a198315ec4e9244f206879ea7b63078003aec8a6' after 1 attempts.",
     ),
     (
         "executable-not-found",
