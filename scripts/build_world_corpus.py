@@ -100,9 +100,7 @@ def _framed(case: dict[str, Any]) -> tuple[list[str], int]:
     """The log lines, and the 0-based index of the first quoted line."""
     repository = str(case.get("repository") or "acme/project")
     job = str(case.get("job") or "build")
-    lines = SETUP.format(job=job, repository=repository, name=repository.split("/")[-1]).split(
-        "\n"
-    )
+    lines = SETUP.format(job=job, repository=repository, name=repository.split("/")[-1]).split("\n")
     previous = str(case.get("previous") or "").rstrip("\n")
     if previous:
         lines += [f"##[group]Run {case.get('previous_step') or 'python -m pip install -e .'}"]
@@ -147,8 +145,11 @@ def load(path: Path) -> dict[str, Any]:
     return dict(case)
 
 
-def build(check: bool) -> int:
-    staged = sorted((WORLD / "staging").glob("*/*.yaml"))
+def build(check: bool, only: list[str]) -> int:
+    folders = only or ["*"]
+    staged = sorted(p for folder in folders for p in (WORLD / "staging").glob(f"{folder}/*.yaml"))
+    for path in staged:
+        load(path)  # all of them valid before any is moved
     for path in staged:
         case = load(path)
         side = side_of(str(case["source"]))
@@ -181,7 +182,9 @@ def build(check: bool) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail when a log is stale")
-    return build(parser.parse_args().check)
+    parser.add_argument("only", nargs="*", help="staging folders to take (default: all)")
+    args = parser.parse_args()
+    return build(args.check, args.only)
 
 
 if __name__ == "__main__":

@@ -23,11 +23,24 @@ def test_recover_prints_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert (decision["action"], decision["fixes"]) == ("fix_pr", ["black"])
 
 
+def committed(project: Path) -> Path:
+    """`project` as a git repository with one commit of all its files."""
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "PATH": "/usr/bin:/bin"}
+    for argv in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *argv], cwd=project, env=env, check=True)
+    return project
+
+
 def test_execute_dry_run_changes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
+    committed(project)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     assert main(["execute", str(LOG), "--repo", str(project), "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -39,23 +52,32 @@ def test_execute_dry_run_changes_nothing(
 def test_execute_fixes_the_working_tree(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
-    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "PATH": "/usr/bin:/bin"}
-    for argv in (
-        ["init", "-q"],
-        ["add", "-A"],
-        ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "x"],
-    ):
-        subprocess.run(["git", *argv], cwd=project, env=env, check=True)
+    committed(project)
     assert main(["execute", str(LOG), "--repo", str(project)]) == 0
     assert "fixed, uncommitted" in capsys.readouterr().out
     assert "from dataclasses import dataclass, field" in (project / "src/shop/cart.py").read_text()
 
 
-def test_execute_needs_a_git_repository(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["in-place", "dry-run"])
+def test_execute_needs_a_git_repository(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dry_run: list[str]
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
-    assert main(["execute", str(LOG), "--repo", str(project)]) == 1
+    assert main(["execute", str(LOG), "--repo", str(project), *dry_run]) == 1
     assert "not a git repository" in capsys.readouterr().err
+
+
+def test_a_dry_run_formats_only_tracked_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    committed(project)
+    (project / "src" / "shop" / "scratch.py").write_text("x = {  'a':1 }\n")  # untracked
+    assert main(["execute", str(LOG), "--repo", str(project), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "src/shop/cart.py" in out and "scratch.py" not in out
 
 
 def test_execute_shows_the_issue_it_would_open(
@@ -94,6 +116,7 @@ def test_a_ruff_config_that_cannot_be_checked_is_not_used_t06(tmp_path: Path) ->
     (project / "pyproject.toml").write_text(
         f'[tool.ruff]\nextend = "{tmp_path / "outside.toml"}"\nlint = {{ select = ["E"], }}\n'
     )
+    committed(project)
     log = ROOT / "tests" / "data" / "logs" / "tools" / "ruff-format-check.log"
     env = dict(os.environ)
     proc = subprocess.run(

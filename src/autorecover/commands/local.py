@@ -34,8 +34,6 @@ from autorecover.errors import EXIT_OK, UserError
 from autorecover.execute.apply import apply_fixes
 from autorecover.fixers import ToolEnv
 
-_SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".tox"}
-
 
 def _local_run(repo: Path) -> WorkflowRun:
     """The run the plan is made for: the working tree, trusted (it is yours)."""
@@ -86,16 +84,26 @@ def recover(args: argparse.Namespace, rt: Runtime) -> int:
     return EXIT_OK
 
 
-def _copy(repo: Path, into: Path) -> GitRepo:
-    """A throw-away git repository holding the project's files, for a dry run."""
-    for path in sorted(repo.rglob("*")):
-        relative = path.relative_to(repo)
-        if _SKIP_DIRS & set(relative.parts) or path.is_symlink() or not path.is_file():
-            continue
+def _copy(repo: GitRepo, into: Path) -> GitRepo:
+    """A throw-away git repository holding the project's tracked files, for a dry run
+    (untracked files are not the project's: a fix never touches them)."""
+    for relative in repo.tracked_regular_files():
         target = into / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        shutil.copyfile(repo.path / relative, target)
     return GitRepo.snapshot(into)
+
+
+def _worktree(directory: Path) -> GitRepo:
+    tree = GitRepo(directory)
+    try:
+        tree.rev_parse("HEAD")
+    except CommandError as exc:
+        raise UserError(
+            f"{directory}: not a git repository with a commit; fixes run on the files git "
+            "tracks there (run `git init && git add -A && git commit -m base` first)"
+        ) from exc
+    return tree
 
 
 @dataclass(frozen=True)
@@ -137,17 +145,9 @@ def execute(args: argparse.Namespace, rt: Runtime) -> int:
 
 
 def _fix(decision: Decision, jobs: dict[int, JobResult], local: _Local) -> None:
+    tree = _worktree(local.repo)
     if local.dry_run:
-        tree = _copy(local.repo, local.temp / "copy")
-    else:
-        tree = GitRepo(local.repo)
-        try:
-            tree.rev_parse("HEAD")
-        except CommandError as exc:
-            raise UserError(
-                f"{local.repo}: not a git repository with a commit; fixes run on tracked files "
-                "only (use --dry-run to try them on a copy)"
-            ) from exc
+        tree = _copy(tree, local.temp / "copy")
     base = tree.rev_parse("HEAD")
     attempt = apply_fixes(
         tree, decision, jobs, tools=local.tools, redactor=local.redactor, trusted=True,
