@@ -100,7 +100,9 @@ def _framed(case: dict[str, Any]) -> tuple[list[str], int]:
     """The log lines, and the 0-based index of the first quoted line."""
     repository = str(case.get("repository") or "acme/project")
     job = str(case.get("job") or "build")
-    lines = SETUP.format(job=job, repository=repository, name=repository.split("/")[-1]).split("\n")
+    lines = SETUP.format(
+        job=job, repository=repository, name=repository.rsplit("/", maxsplit=1)[-1]
+    ).split("\n")
     previous = str(case.get("previous") or "").rstrip("\n")
     if previous:
         lines += [f"##[group]Run {case.get('previous_step') or 'python -m pip install -e .'}"]
