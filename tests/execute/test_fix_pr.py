@@ -289,3 +289,39 @@ def test_a_fix_touching_github_is_refused_before_pushing_t20(
     assert env.bot_refs() == [] and fake.pulls == []
     (outcome,) = result.report["outcomes"]
     assert outcome["status"] in ("skipped", "failed") and "nothing to fix" in outcome["detail"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        pytest.param(
+            {"status": 422, "message": "Validation Failed: head sha can't be blank"},
+            "422", id="unprocessable-t34",
+        ),
+        pytest.param({"status": 502}, "502", id="server-error-twice-t50"),
+        pytest.param({"deny": "pull_requests"}, "pull_requests", id="no-pull-requests-write"),
+    ],
+)  # fmt: skip
+def test_a_pushed_fix_github_will_not_open_a_pr_for_is_not_orphaned(
+    env: Env, fault: dict[str, object], reason: str
+) -> None:
+    """After the push, any refusal to open the pull request leaves the pushed branch with
+    an issue that links to it, never a branch nobody knows about."""
+    if "deny" in fault:
+        env.fake.deny(str(fault["deny"]), "write")
+    elif fault["status"] == 502:
+        env.fake.script("POST", PULLS, [Fault(502), Fault(502)])
+    else:
+        env.fake.script("POST", PULLS, [Fault(422, body={"message": fault["message"]})])
+    result = env.run()
+    assert result.code == 0, result.stdout
+    assert env.fake.pulls == []
+    issues = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    if env.bot_refs():
+        (issue,) = issues
+        assert "/compare/feature...autorecover/linting_error/" in issue.body
+        assert reason in issue.body
+    else:
+        assert issues == []  # the branch was cleaned up instead
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed"

@@ -255,6 +255,15 @@ def pr_refused_note(branch: str, compare_url: str) -> str:
     )
 
 
+def pr_not_opened_note(branch: str, compare_url: str, reason: str) -> str:
+    """Why a pushed fix has no pull request (GitHub refused or failed), for its issue, so
+    the branch is never an orphan (#t34, #t50)."""
+    return (
+        f"autorecover pushed a verified fix to branch `{branch}`, but could not open the "
+        f"pull request: {reason}. Open it yourself from the comparison: <{compare_url}>"
+    )
+
+
 def push_refused_note(message: str, patch: str, truncated: bool, secret: bool) -> str:
     """A verified fix GitHub would not take, as a patch in its issue (#t32)."""
     note = (

@@ -25,6 +25,7 @@ from autorecover.adapters.proc import CommandError
 from autorecover.adapters.worktree import Worktree
 from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name
 from autorecover.core import bodies
+from autorecover.core.text import mdsafe
 from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
 from autorecover.core.plan import skip_fix_pr
 from autorecover.execute.apply import apply_fixes
@@ -179,15 +180,19 @@ def _open(
             draft=config.draft,
         )
     except PullRequestForbidden:
-        site = job.ex.run.html_url.split("/actions/", 1)[0]
-        compare = f"{site}/compare/{job.base}...{job.branch}?expand=1"
         failed = job.outcome(Status.FAILED, "pull request creation is not permitted")
-        return _undelivered(failed, bodies.pr_refused_note(job.branch, compare))
+        return _undelivered(failed, bodies.pr_refused_note(job.branch, _compare(job)))
     except NoCommitsBetween:
         state = tree.remote_branch_state(job.branch, job.decision.fingerprint)
         if state.exists and state.ours and state.tip:
             tree.delete_remote_branch(state.tip)
         return job.outcome(Status.SKIPPED, "nothing to fix: no commits between the branches")
+    except GitHubError as exc:
+        # Pushed, but no pull request (a 422, a 5xx twice, a missing `pull-requests: write`):
+        # the fix goes into an issue linking the branch, never left an orphan (#t34, #t50).
+        reason = mdsafe.plain_text(str(exc))
+        failed = job.outcome(Status.FAILED, f"the pull request could not be opened: {reason}")
+        return _undelivered(failed, bodies.pr_not_opened_note(job.branch, _compare(job), reason))
     labels = list(config.labels) + ([config.review_label] if job.decision.review else [])
     note = ""
     if labels:
@@ -197,6 +202,11 @@ def _open(
             note = f"labels not added ({exc}); "
     opened = job.outcome(Status.DONE, f"{note}opened #{pr.number}", pr)
     return Outcome(opened.decision, opened.status, opened.detail, opened.url, opened=True)
+
+
+def _compare(job: _Job) -> str:
+    site = job.ex.run.html_url.split("/actions/", 1)[0]
+    return f"{site}/compare/{job.base}...{job.branch}?expand=1"
 
 
 def _push_failed(
