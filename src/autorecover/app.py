@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from autorecover.adapters import actions_io, workflow_commands
+from autorecover.adapters import actions_io, proc, workflow_commands
 from autorecover.adapters.github import contents, runs
 from autorecover.adapters.github.client import ApiSettings, GitHub
 from autorecover.adapters.github.errors import GitHubError
@@ -89,6 +89,20 @@ def recover(
         return progress.skip(reason)
     client = GitHub(ApiSettings.from_environ(environ, inputs.token, run.repository), sleep=sleep)
     progress.client = client
+    # The run's deadline bounds the commands it runs too (git, the formatters).
+    with proc.deadline(client.remaining()):
+        return _recover_with(client, run, inputs, environ, temp, progress, sleep)
+
+
+def _recover_with(
+    client: GitHub,
+    run: WorkflowRun,
+    inputs: Inputs,
+    environ: Mapping[str, str],
+    temp: str,
+    progress: Progress,
+    sleep: Callable[[float], None],
+) -> RunReport:
     settings = _settings(client, run, inputs, progress)
     reason = planner.skip_configured(run, settings)
     if reason:

@@ -188,3 +188,20 @@ def test_describe_shortens_long_argv() -> None:
     shown = proc.describe(["black", "--", *(f"f{i}.py" for i in range(100))])
     assert shown.startswith("black -- f0.py") and "(90 more arguments)" in shown
     assert proc.describe(["echo", "a b"]) == "echo 'a b'"
+
+
+def test_the_run_s_deadline_bounds_every_command(tmp_path: Path) -> None:
+    """A command's own timeout is long; the run's deadline is shorter and wins (#t50)."""
+    import time
+
+    start = time.monotonic()
+    with proc.deadline(0.5), pytest.raises(proc.CommandTimeout, match="the run's deadline"):
+        proc.run(["sleep", "30"], cwd=tmp_path, env=proc.minimal_env(), timeout=60)
+    assert time.monotonic() - start < 10
+
+
+def test_no_command_starts_after_the_deadline(tmp_path: Path) -> None:
+    with proc.deadline(-1), pytest.raises(proc.CommandTimeout, match="has passed"):
+        proc.run(["true"], cwd=tmp_path, env=proc.minimal_env(), timeout=60)
+    # Outside the block the deadline is gone again.
+    assert proc.run(["true"], cwd=tmp_path, env=proc.minimal_env(), timeout=60).returncode == 0

@@ -14,13 +14,15 @@ a credential into an issue).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import os
 import shlex
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -194,6 +196,30 @@ def _wait(
     return returncode
 
 
+# The moment (time.monotonic) by which every command must have finished: set by the action
+# for its whole run (AUTORECOVER_DEADLINE), so a formatter or git that hangs is killed when
+# the run's time is up, not when its own, longer timeout is (docs/security.md#t50).
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    token = DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        DEADLINE.reset(token)
+
+
+def _bounded(timeout: float) -> tuple[float, bool]:
+    """The timeout to use, and whether the run's deadline (not the command's) sets it."""
+    until = DEADLINE.get()
+    if until is None:
+        return timeout, False
+    left = until - time.monotonic()
+    return (max(left, 0.0), True) if left < timeout else (timeout, False)
+
+
 def run(
     argv: Sequence[str | os.PathLike[str]],
     *,
@@ -212,6 +238,9 @@ def run(
     if not args or not all(isinstance(part, str) for part in args):
         raise TypeError("argv must be a non-empty list of strings")
     data = input.encode("utf-8", "surrogateescape") if isinstance(input, str) else input
+    timeout, by_deadline = _bounded(timeout)
+    if by_deadline and timeout <= 0:
+        raise _failure(CommandTimeout, args, None, "", "the run's deadline has passed", redact)
     try:
         process = subprocess.Popen(  # noqa: S603 - argv list, shell=False, explicit env
             args,
@@ -235,7 +264,9 @@ def run(
     returncode = _wait(process, readers, timeout)
     output = _join(readers)
     if returncode is None:
-        raise _failure(CommandTimeout, args, None, output, f"timed out after {timeout:g}s", redact)
+        why = "the run's deadline" if by_deadline else "its timeout"
+        message = f"timed out after {timeout:g}s ({why})"
+        raise _failure(CommandTimeout, args, None, output, message, redact)
     if check and returncode != 0:
         raise _failure(CommandError, args, returncode, output, f"exit status {returncode}", redact)
     return Completed(
