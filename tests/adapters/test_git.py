@@ -284,3 +284,21 @@ def test_options_carry_every_constructor_argument(tmp_path: Path) -> None:
     assert set(options) == params
     assert options["timeout"] == 7.0 and "/w" in options["safe_directories"]
     assert GitRepo(tmp_path / "copy", **options).options()["token"] == "ghs_x"
+
+
+def test_filter_drivers_in_the_workspace_config_never_run(
+    checkout: Checkout, tmp_path: Path
+) -> None:
+    """A filter driver in the workspace's .git/config runs a command on every add and
+    checkout; an earlier step (or a compromised action) can put one there."""
+    marker = tmp_path / "PWNED"
+    git = checkout.sandbox.git
+    for key in ("clean", "smudge", "process"):
+        git("config", f"filter.evil.{key}", f"sh -c 'touch {marker}; cat'", cwd=checkout.workspace)
+    (checkout.workspace / ".git" / "info").mkdir(exist_ok=True)
+    (checkout.workspace / ".git" / "info" / "attributes").write_text("* filter=evil\n")
+    repo, tree = open_worktree(checkout, tmp_path)
+    with tree:
+        (tree.path / "new.py").write_text("x = 1\n")
+        tree.commit(["new.py"], "Add new.py", FINGERPRINT)
+    assert not marker.exists()

@@ -9,6 +9,7 @@ from autorecover.adapters.gitparse import (
     CommitInfo,
     is_protected_path,
     ownership,
+    parse_filter_drivers,
     parse_log_records,
     parse_ls_files_stage,
     parse_ls_remote,
@@ -121,3 +122,16 @@ def test_ownership(history: list[CommitInfo], ours: bool, count: int) -> None:
     state = ownership("c" * 40, history, BOT, fingerprint="0123abcd99")
     assert (state.ours, state.bot_commits) == (ours, count)
     assert bool(state.foreign) is not ours
+
+
+@pytest.mark.parametrize(
+    ("out", "drivers"),
+    [
+        ("", []),
+        ("filter.lfs.clean\nfilter.lfs.smudge\nfilter.lfs.process\n", ["lfs"]),
+        ("filter.a.b.clean\nfilter.x.required\n", ["a.b", "x"]),
+        ("core.bare\nfilter.\n", []),
+    ],
+)
+def test_parse_filter_drivers(out: str, drivers: list[str]) -> None:
+    assert parse_filter_drivers(out) == drivers

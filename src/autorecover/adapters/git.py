@@ -35,6 +35,7 @@ from autorecover.adapters.gitparse import (
     git_environment,
     parse_log_records,
     parse_ls_files_stage,
+    parse_filter_drivers,
     parse_ls_remote,
     parse_name_list_z,
     parse_numstat_z,
@@ -97,6 +98,7 @@ class GitRepo:
         self._server_url = server_url
         self._base_env = dict(base_env) if base_env is not None else None
         self._neutral = neutral_config
+        self._drivers: tuple[str, ...] | None = None
         # Both spellings: git compares safe.directory with the path as it discovered it.
         here = [str(self.path), os.path.realpath(self.path)]
         self._safe = tuple(dict.fromkeys([*safe_directories, *here]))
@@ -144,6 +146,15 @@ class GitRepo:
 
     # -- running git --------------------------------------------------------------------------
 
+    def _filter_drivers(self) -> tuple[str, ...]:
+        """Filter drivers the repository's config defines, to switch them off (reading
+        config runs nothing). Asked once; a repository being created has none."""
+        if self._drivers is None:
+            self._drivers = ()  # while asking, and when asking fails
+            found = self._git("config", "--name-only", "--get-regexp", r"^filter\.", check=False)
+            self._drivers = tuple(parse_filter_drivers(found.stdout))
+        return self._drivers
+
     def _env(self, *, network: bool, commit: bool = False) -> dict[str, str]:
         env = git_environment(
             base_env=self._base_env,
@@ -151,6 +162,7 @@ class GitRepo:
             server_url=self._server_url,
             safe_directories=self._safe,
             neutral_config=self._neutral,
+            filter_drivers=self._filter_drivers(),
         )
         if commit:
             env |= {

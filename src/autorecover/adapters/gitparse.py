@@ -69,6 +69,7 @@ def git_environment(
     server_url: str = "https://github.com",
     safe_directories: Iterable[str] = (),
     neutral_config: bool = True,
+    filter_drivers: Iterable[str] = (),
 ) -> dict[str, str]:
     """The environment of one git command: allow-listed variables, hardening config, and the
     token as an `http.extraheader` when given. Pure."""
@@ -92,6 +93,18 @@ def git_environment(
         ("push.recurseSubmodules", "no"),
         ("advice.detachedHead", "false"),
         ("credential.helper", ""),
+        # The workspace's own .git/config is read even with a neutral config, and a filter
+        # driver there runs a command on every add and checkout: an empty command is none.
+        *(
+            (f"filter.{driver}.{key}", value)
+            for driver in filter_drivers
+            for key, value in (
+                ("clean", ""),
+                ("smudge", ""),
+                ("process", ""),
+                ("required", "false"),
+            )
+        ),
     ]
     if token:
         header = base64.b64encode(f"x-access-token:{token}".encode()).decode()
@@ -195,6 +208,16 @@ def parse_numstat_z(out: str) -> DiffStat:
             )
         )
     return DiffStat(tuple(files))
+
+
+def parse_filter_drivers(out: str) -> list[str]:
+    """`git config --name-only --get-regexp ^filter\\.` -> the drivers' names."""
+    names = []
+    for line in out.splitlines():
+        name, _, key = line.removeprefix("filter.").rpartition(".")
+        if line.startswith("filter.") and name and key:
+            names.append(name)
+    return sorted(set(names))
 
 
 def parse_ls_remote(out: str) -> dict[str, str]:
