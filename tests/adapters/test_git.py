@@ -297,7 +297,7 @@ def test_filter_drivers_in_the_workspace_config_never_run(
         git("config", f"filter.evil.{key}", f"sh -c 'touch {marker}; cat'", cwd=checkout.workspace)
     (checkout.workspace / ".git" / "info").mkdir(exist_ok=True)
     (checkout.workspace / ".git" / "info" / "attributes").write_text("* filter=evil\n")
-    repo, tree = open_worktree(checkout, tmp_path)
+    _, tree = open_worktree(checkout, tmp_path)
     with tree:
         (tree.path / "new.py").write_text("x = 1\n")
         tree.commit(["new.py"], "Add new.py", FINGERPRINT)
