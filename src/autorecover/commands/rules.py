@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import argparse
 import json
-
-import yaml
 from pathlib import Path
 from typing import Any, TextIO
+
+import yaml
 
 from autorecover.adapters.logfiles import analyze_file
 from autorecover.commands import _options
 from autorecover.commands._runtime import Runtime
 from autorecover.core.analysis.diagnose import AnalysisContext
+from autorecover.core.models import SCHEMA_VERSION, Diagnosis
 from autorecover.core.rules.loader import RuleSet
 from autorecover.core.rules.schema import suggest
-from autorecover.core.models import SCHEMA_VERSION, Diagnosis
 from autorecover.errors import EXIT_OK, EXIT_USER_ERROR, UserError
 
 EXIT_NO_MATCH = EXIT_USER_ERROR

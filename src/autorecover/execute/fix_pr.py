@@ -25,9 +25,9 @@ from autorecover.adapters.proc import CommandError
 from autorecover.adapters.worktree import Worktree
 from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name
 from autorecover.core import bodies
-from autorecover.core.text import mdsafe
 from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
 from autorecover.core.plan import skip_fix_pr
+from autorecover.core.text import mdsafe
 from autorecover.execute.apply import apply_fixes
 from autorecover.execute.context import Execution, Workspace
 from autorecover.fixers import FixerError, ToolEnv
