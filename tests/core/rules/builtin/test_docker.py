@@ -94,6 +94,28 @@ POSITIVE: list[tuple[str, str]] = [
         "Dockerfile:2 DL3008 warning: Pin versions in apt get install. Instead of `apt-get "
         "install <package>` use `apt-get install <package>=<version>`",
     ),
+    # world/train/c4-dockerhub-push-unauthorized-not-authorized (exozet/docker-php-fpm#183)
+    (
+        "docker-registry-unauthorized",
+        "unauthorized: access to the requested resource is not authorized",
+    ),
+    # world/train/c4-ghcr-push-installation-not-allowed-write-org-package (signer#74)
+    ("docker-push-denied", "denied: installation not allowed to Write organization package"),
+    # world/train/c4-docker-login-fork-secrets-unavailable (certtools/intelmq#1931)
+    ("docker-login-credentials-missing", "Error: Username and password required"),
+    # world/train/c4-docker-login-wrong-secret-name-username-empty (docker/login-action#17)
+    (
+        "docker-login-credentials-missing",
+        "Error: Must provide --username with --password-stdin",
+    ),
+    # actions/runner#411 (self-hosted runner user outside the docker group)
+    (
+        "docker-socket-permission-denied",
+        "Got permission denied while trying to connect to the Docker daemon socket at "
+        "unix:///var/run/docker.sock: Post http://%2Fvar%2Frun%2Fdocker.sock/v1.40/images/"
+        "create?fromImage=golang&tag=1.13.9-alpine3.10: dial unix /var/run/docker.sock: "
+        "connect: permission denied",
+    ),
 ]
 
 

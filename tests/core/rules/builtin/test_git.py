@@ -81,6 +81,32 @@ POSITIVE: list[tuple[str, str]] = [
     ),
     ("git-identity-missing", "*** Please tell me who you are."),
     ("git-merge-conflict", "CONFLICT (content): Merge conflict in src/app.py"),
+    # palxiao/poster-design#140 (push protection inside a GH013 rejection)
+    ("github-push-protection-secret", "remote: - GITHUB PUSH PROTECTION"),
+    ("github-push-protection-secret", "remote:     - Push cannot contain secrets"),
+    # world/train/c4-gh006-quality-status-docs-commit-push (devonfw/IDEasy#2124)
+    (
+        "git-push-protected-branch",
+        "remote: error: GH006: Protected branch update failed for refs/heads/main.        ",
+    ),
+    (
+        "git-push-protected-branch",
+        " ! [remote rejected] main -> main (protected branch hook declined)",
+    ),
+    # world/train/c4-gh013-cannot-force-push-ci (JRedrupp/bison#136)
+    (
+        "git-push-protected-branch",
+        "remote: error: GH013: Repository rule violations found for refs/heads/main.        ",
+    ),
+    (
+        "git-push-protected-branch",
+        " ! [remote rejected] HEAD -> main (push declined due to repository rule violations)",
+    ),
+    # void-linux/void-packages#34996
+    (
+        "git-protocol-unsupported",
+        "  The unauthenticated git protocol on port 9418 is no longer supported.",
+    ),
 ]
 
 

@@ -98,6 +98,23 @@ POSITIVE: list[tuple[str, str]] = [
         "##[error]Dependencies lock file is not found in /home/runner/work/site/site. Supported "
         "file patterns: package-lock.json,npm-shrinkwrap.json,yarn.lock",
     ),
+    # world/train/c4-reusable-workflow-called-yaml-syntax-error (mdn/workflows#39)
+    (
+        "github-invalid-workflow",
+        'error parsing called workflow "mdn/workflows/.github/workflows/publish-release.yml@'
+        'main": You have an error in your yaml syntax on line 42',
+    ),
+    # etesync/etebase-rs#19 (no file named in the message)
+    (
+        "github-invalid-workflow",
+        "The workflow is not valid. Job clippy depends on unknown job Test.",
+    ),
+    # newrelic/gatsby-theme-newrelic#36
+    (
+        "github-invalid-workflow",
+        "The workflow is not valid. The workflow must contain at least one job with no "
+        "dependencies.",
+    ),
 ]
 
 
