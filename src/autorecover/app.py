@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -221,12 +222,13 @@ def _analyse_job(
 
 
 def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunReport:
-    """Decide and act. The ledger is read first (the circuit breaker needs it, and it
-    recognises a redelivered event); a fork's run never writes it."""
+    """Decide and act. The ledger is read first: the circuit breaker needs it, it
+    recognises a redelivered event, and it counts what fork runs already reported."""
     run = ex.run
-    history = ledgerlib.history(ex.load_ledger()) if run.trusted else {}
+    history = ledgerlib.history(ex.load_ledger())
     reran = ledgerlib.reran_fingerprints(ex.ledger, run.id, run.attempt)
-    plan = planner.make_plan(jobs, run, ex.settings, history, reran)
+    forks = ledgerlib.fork_reports_since(ex.ledger, ex.now - timedelta(days=1))
+    plan = planner.make_plan(jobs, run, ex.settings, history, reran, forks)
     proposed = tuple(
         Outcome(
             d,
@@ -244,13 +246,12 @@ def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunR
     outcomes = dispatch.execute(plan, jobs, ex)
     progress.update(outcomes=outcomes)
     progress.note(*ex.notes)
-    if run.trusted:
-        if planner.rerun_pending(run, ledgerlib.pending_attempt(ex.ledger, run.id)):
-            dispatch.record_attempt(ex, succeeded=False)
-        try:
-            dispatch.conclude(ex)
-        except GitHubError as exc:
-            progress.note(f"the ledger or dashboard was not updated: {exc}")
+    if planner.rerun_pending(run, ledgerlib.pending_attempt(ex.ledger, run.id)):
+        dispatch.record_attempt(ex, succeeded=False)
+    try:
+        dispatch.conclude(ex)
+    except GitHubError as exc:
+        progress.note(f"the ledger or dashboard was not updated: {exc}")
     return progress.update(result=result_of(outcomes))
 
 

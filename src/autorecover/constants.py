@@ -55,6 +55,7 @@ DEFAULT_BACKOFF_SECONDS = 30.0
 DEFAULT_BACKOFF_MAX_SECONDS = 300.0
 DEFAULT_COOLDOWN_DAYS = 7.0
 DEFAULT_MAX_OPEN_PULLS = 5
+DEFAULT_FORK_REPORTS_PER_DAY = 5
 REPORT_FILE = "autorecover-report.json"
 
 # -- fixers -----------------------------------------------------------------------------

@@ -279,9 +279,17 @@ def test_fork_runs_are_analysed_read_only(action: ActionRun, fake_github: FakeGi
     assert "not octo-org/octo-repo" in result.report["run"]["trust_reason"]
     decisions = result.report["plan"]["decisions"]
     assert all(d["action"] != "fix_pr" for d in decisions)
-    # Read-only: at most one issue (labels included), no ledger, no push, no rerun.
+    # Read-only: at most one issue (labels included), no push, no rerun; the only other
+    # writes keep the ledger (its budget and claims count fork runs too).
+    state = {
+        ("POST", "/repos/{owner}/{repo}/git/blobs"), ("POST", "/repos/{owner}/{repo}/git/trees"),
+        ("POST", "/repos/{owner}/{repo}/git/commits"), ("POST", "/repos/{owner}/{repo}/git/refs"),
+        ("PUT", "/repos/{owner}/{repo}/contents/{path}"),
+    }  # fmt: skip
     writes = {(r.method, r.template) for r in fake_github.write_calls()}
-    assert writes <= {("POST", ISSUES), ("POST", "/repos/{owner}/{repo}/labels")}
+    assert writes <= {("POST", ISSUES), ("POST", "/repos/{owner}/{repo}/labels"), *state}
+    refs = [r.body.get("ref") for r in fake_github.write_calls() if r.template.endswith("/refs")]
+    assert all(ref == "refs/heads/autorecover/state" for ref in refs)
     assert len(fake_github.issues) <= 1
 
 

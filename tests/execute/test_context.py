@@ -38,10 +38,13 @@ def test_the_first_claim_wins_and_the_second_names_its_holder(fake_github: FakeG
     assert second.claim(FP) == run.key
 
 
-def test_fork_runs_never_claim_in_the_ledger(fake_github: FakeGitHub) -> None:
-    ex = execution(fake_github, seeded_run(fake_github, fork_owner="forker"))
-    assert not ex.run.trusted
-    assert ex.claim(FP) is None and fake_github.write_calls() == []
+def test_fork_runs_claim_too(fake_github: FakeGitHub) -> None:
+    """Two fork runs with the same failure at once must not open two issues."""
+    run = seeded_run(fake_github, fork_owner="forker")
+    first, second = execution(fake_github, run), execution(fake_github, run)
+    assert not run.trusted and first.claim(FP) is None
+    second.load_ledger()
+    assert second.claim(FP) == run.key
 
 
 def test_a_broken_user_template_falls_back_and_is_noted_once(fake_github: FakeGitHub) -> None:

@@ -192,3 +192,54 @@ def test_a_ledger_a_person_damaged_does_not_stop_the_run(
     assert result.outputs["result"] == "reported" and len(failure_issues(fake_github)) == 1
     stored = ledger(fake_github)
     assert stored["damaged"] == damaged and "a" not in stored["fingerprints"]
+
+
+# ---------------------------------------------------------------------------- forks
+
+
+def _fork_event(fake: FakeGitHub, what: str = "the quota of the staging cluster") -> dict[str, Any]:
+    log = failing_log(f"deploy aborted: {what} is spent", step="Run ./deploy.sh")
+    return run_event(fake, log=log, event="pull_request", fork_owner="mallory")
+
+
+def test_fork_runs_reach_the_tracker_a_bounded_number_of_times_a_day_t01(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """Anyone can open pull requests from forks, each failing a new way: past the daily
+    budget (five by default) they are analysed and reported in the run only."""
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+    results = [action.subprocess(_fork_event(fake_github, f"the {w} quota")) for w in words]
+    assert all(r.code == 0 for r in results), [r.stderr for r in results]
+    assert len(failure_issues(fake_github)) == 5
+    assert all(r.report["run"]["trusted"] is False for r in results)
+    (late,) = results[-1].report["plan"]["decisions"]
+    assert late["action"] == "none"
+    assert "issues.fork_reports_per_day is 5" in late["reason"]
+    assert len(ledger(fake_github)["fork_reports"]) == 5
+    # A fork's run never refreshes the dashboard (the repository's own next run does).
+    assert not [i for i in fake_github.issues if "autorecover:dashboard" in (i.body or "")]
+
+
+def test_a_fork_event_delivered_twice_is_handled_once_t21(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    event = _fork_event(fake_github)
+    action.subprocess(event)
+    again = action.subprocess(event)
+    assert again.outputs["result"] == "skipped" and "already handled" in again.report["skip_reason"]
+    (issue,) = failure_issues(fake_github)
+    assert fake_github.comments_on(issue.number) == []
+
+
+def test_two_fork_runs_at_once_open_one_issue_t25(
+    action: ActionRun, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    events = [_fork_event(fake_github), _fork_event(fake_github)]
+    dirs = [tmp_path / "a", tmp_path / "b"]
+    for d in dirs:
+        d.mkdir()
+    procs = [_spawn(action, event, d) for event, d in zip(events, dirs, strict=True)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + err
+    assert len(failure_issues(fake_github)) == 1

@@ -17,6 +17,7 @@ import copy
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from autorecover.constants import parse_time
@@ -72,6 +73,9 @@ def _valid(data: Any) -> bool:
     if not isinstance(runs, list) or not all(isinstance(r, str) for r in runs):
         return False
     if not isinstance(recent, list) or not all(isinstance(r, dict) for r in recent):
+        return False
+    reports = data.get("fork_reports", [])
+    if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         return False
     claims = data.get("claims", {})
     dashboard = data.get("dashboard_issue")
@@ -151,6 +155,29 @@ def reran_fingerprints(ledger: Ledger, run_id: int, attempt: int) -> frozenset[s
     if not pending or int(pending.get("attempt", 0)) >= attempt:
         return frozenset()
     return frozenset(str(f) for f in pending.get("fingerprints", []))
+
+
+MAX_FORK_REPORTS = 200
+
+
+def fork_reported(at: str) -> Update:
+    """An issue opened or commented on about a fork's run: counted for the daily budget."""
+
+    def update(ledger: Ledger) -> None:
+        reports: list[str] = ledger.setdefault("fork_reports", [])
+        reports.append(at)
+        del reports[:-MAX_FORK_REPORTS]
+
+    return update
+
+
+def fork_reports_since(ledger: Ledger, since: datetime) -> int:
+    reports = ledger.get("fork_reports", [])
+    return (
+        sum(1 for at in reports if (moment := parse_time(at)) is not None and moment >= since)
+        if isinstance(reports, list)
+        else 0
+    )
 
 
 @dataclass(frozen=True)

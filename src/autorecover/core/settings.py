@@ -179,6 +179,10 @@ class Settings:
         return self.config.rerun.circuit_breaker.min_success_rate
 
     @property
+    def fork_reports_per_day(self) -> int:
+        return self.config.issues.fork_reports_per_day
+
+    @property
     def label(self) -> str:
         """The label autorecover finds its own issues and pull requests by."""
         labels = self.config.issues.labels

@@ -76,6 +76,8 @@ def _record(outcome: Outcome, jobs: Mapping[int, JobResult], ex: Execution) -> N
     elif decision.action is Action.ISSUE:
         ex.record(ledgerlib.tracked(decision.fingerprint, issue=outcome.number))
         ex.dashboard_dirty = ex.dashboard_dirty or outcome.opened
+        if not ex.run.trusted:
+            ex.record(ledgerlib.fork_reported(ex.stamp))
 
 
 def record_attempt(ex: Execution, succeeded: bool) -> None:
@@ -86,7 +88,9 @@ def record_attempt(ex: Execution, succeeded: bool) -> None:
 
 def conclude(ex: Execution) -> None:
     """Refresh the dashboard if something it lists changed, then store the ledger (once)."""
-    if ex.dashboard_dirty:
+    # A fork's run keeps the ledger (its budget, claims and redeliveries) but opens nothing
+    # more than its one issue: the next run of the repository's own refreshes the dashboard.
+    if ex.dashboard_dirty and ex.run.trusted:
         try:
             dashboard.refresh(ex)
         except GitHubError as exc:

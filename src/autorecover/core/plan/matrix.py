@@ -75,8 +75,10 @@ def make_plan(
     settings: Settings,
     history: Mapping[str, History] | None = None,
     reran: Collection[str] = frozenset(),
+    fork_reports_today: int = 0,
 ) -> Plan:
-    """`reran`: fingerprints autorecover reran for this run's previous attempt."""
+    """`reran`: fingerprints autorecover reran for this run's previous attempt;
+    `fork_reports_today`: issues and comments about fork runs in the last 24 hours."""
     history = history or {}
     proposals = {job.job_id: _proposal(job, settings) for job in jobs}
     notes: list[str] = []
@@ -94,7 +96,7 @@ def make_plan(
             )
         decisions.append(_decision(job, action, reason, severity))
     decisions = [_gate_rerun(d, run, settings, history, reran) for d in decisions]
-    decisions = _gate_trust(decisions, run, settings, notes)
+    decisions = _gate_trust(decisions, run, settings, notes, fork_reports_today)
     return Plan(tuple(contingency(d) for d in _merge(decisions)), tuple(notes))
 
 
@@ -163,7 +165,11 @@ def _gate_rerun(
 
 
 def _gate_trust(
-    decisions: list[Decision], run: WorkflowRun, settings: Settings, notes: list[str]
+    decisions: list[Decision],
+    run: WorkflowRun,
+    settings: Settings,
+    notes: list[str],
+    fork_reports_today: int = 0,
 ) -> list[Decision]:
     if run.trusted:
         return decisions
@@ -200,6 +206,17 @@ def _gate_trust(
                 if d.action is not Action.ISSUE or d is keep
                 else replace(d, action=Action.NONE, reason="folded into the run's single issue")
             )
+            for d in out
+        ]
+    if fork_reports_today >= settings.fork_reports_per_day:
+        # Anyone can open pull requests from forks: their failures reach the tracker at
+        # most `issues.fork_reports_per_day` times a day (docs/security.md#t01).
+        reason = (
+            f"runs from forks reached the tracker {fork_reports_today} times in the last 24 "
+            f"hours (issues.fork_reports_per_day is {settings.fork_reports_per_day})"
+        )
+        out = [
+            replace(d, action=Action.NONE, reason=reason) if d.action is Action.ISSUE else d
             for d in out
         ]
     return [

@@ -72,7 +72,7 @@ def skip_analysed(run: WorkflowRun, jobs: Sequence[JobResult]) -> str | None:
 
 def skip_redelivered(run: WorkflowRun, recorded_runs: Sequence[str]) -> str | None:
     """The same event delivered again is recognised, not acted on twice (#t21)."""
-    if run.trusted and run.key in recorded_runs:
+    if run.key in recorded_runs:
         return f"run {run.key} was already handled (the event was delivered again)"
     return None
 
