@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from autorecover.core.analysis import modulemap
+from autorecover.core.analysis.diagnose import analyze_text
 from autorecover.core.analysis.propose import (
     OWN_PACKAGE_RULE,
     Ranked,
@@ -25,7 +26,7 @@ from autorecover.core.analysis.propose import (
 )
 from autorecover.core.analysis.scan import Record
 from autorecover.core.analysis.steps import Step
-from autorecover.core.models import Action, Fix
+from autorecover.core.models import Action, Category, Fix
 from autorecover.core.rules.loader import RuleSet
 from autorecover.core.rules.schema import Rule, parse_rule
 
@@ -587,3 +588,78 @@ def test_propose_action(
     got_action, got_reason = propose_action(ranked(rule_id), sureness, fixes, blocker, 0.6)
     assert got_action is action
     assert reason in got_reason
+
+
+# ------------------------------------------------- where a missing module was imported
+# Whole logs through the built-in knowledge base: the frame before the error decides
+# (an action script: https://github.com/hellofresh/action-changed-files/issues/37).
+
+ACTION_SCRIPT = """\
+Run ./.github/actions/changed-files
+Traceback (most recent call last):
+  File "/home/runner/work/_actions/acme/changed-files/v3/neo/neo.py", line 8, in <module>
+    import requests
+ModuleNotFoundError: No module named 'requests'
+##[error]Process completed with exit code 1.
+"""
+# pip 23's report of a setup.py that imports what it builds against
+# (the shape of https://github.com/NCAR/wrf-python/pull/185).
+BUILD_TIME = """\
+  Preparing metadata (setup.py) ... error
+  error: subprocess-exited-with-error
+
+  × python setup.py egg_info did not run successfully.
+  │ exit code: 1
+  ╰─> [7 lines of output]
+      Traceback (most recent call last):
+        File "<string>", line 2, in <module>
+        File "<pip-setuptools-caller>", line 34, in <module>
+        File "/tmp/pip-req-build-x1/setup.py", line 16, in <module>
+          import numpy.distutils.core
+      ModuleNotFoundError: No module named 'numpy'
+      [end of output]
+error: metadata-generation-failed
+"""
+AFTER_FAILED_INSTALL = """\
+##[group]Run pip install -r requirements.txt
+##[endgroup]
+ERROR: Could not find a version that satisfies the requirement numpy==9.9 (from versions: none)
+ERROR: No matching distribution found for numpy==9.9
+##[group]Run python -c "import widgets"
+##[endgroup]
+Traceback (most recent call last):
+  File "/home/runner/work/widgets/widgets/widgets/core.py", line 1, in <module>
+    import numpy as np
+ModuleNotFoundError: No module named 'numpy'
+##[error]Process completed with exit code 1.
+"""
+PLAIN = """\
+##[group]Run python -c "import widgets"
+##[endgroup]
+Traceback (most recent call last):
+  File "/home/runner/work/widgets/widgets/widgets/core.py", line 1, in <module>
+    import yaml
+ModuleNotFoundError: No module named 'yaml'
+##[error]Process completed with exit code 1.
+"""
+
+
+@pytest.mark.parametrize(
+    ("log", "why"),
+    [
+        (ACTION_SCRIPT, "in an action's code (/home/runner/work/_actions/acme/"),
+        (BUILD_TIME, "while pip builds the package: a build requirement"),
+        (AFTER_FAILED_INSTALL, "an earlier install failed (pip-no-matching-distribution"),
+    ],
+)
+def test_a_requirement_is_not_proposed_where_it_would_not_help(log: str, why: str) -> None:
+    diagnosis = analyze_text(log)
+    assert diagnosis.category is Category.DEPENDENCY_ISSUE
+    assert diagnosis.action is Action.ISSUE and diagnosis.fixes == ()
+    assert why in diagnosis.reason
+
+
+def test_a_requirement_is_proposed_for_the_projects_own_import() -> None:
+    diagnosis = analyze_text(PLAIN)
+    assert diagnosis.action is Action.FIX_PR
+    assert [fix.spec for fix in diagnosis.fixes] == ["add-requirement:PyYAML"]

@@ -7,6 +7,7 @@ and the default action. `plan.py` refines the action per run later; this only pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from autorecover.constants import FIXER_ADD_REQUIREMENT
 from autorecover.core.analysis.modulemap import ModuleKind, Resolution
 from autorecover.core.analysis.scan import Record
 from autorecover.core.analysis.steps import Step
-from autorecover.core.models import Action, Fix, Severity
+from autorecover.core.models import Action, Category, Fix, Severity
 from autorecover.core.rules.loader import RuleSet
 from autorecover.core.rules.schema import Rule, fill
 
@@ -23,6 +24,21 @@ ROOT_CAUSE_PRIORITY = 70
 FIXABLE_SEVERITIES = (Severity.LOW, Severity.MEDIUM)
 
 Resolver = Callable[[str], Resolution]
+
+# The frame that did the import, as CPython prints it (`File "path", line N, in f`) and as
+# pytest does (`path.py:N: in f`).
+IMPORTING_FRAME = re.compile(r'File "(?P<path>[^"]+)", line \d+|^\s*(?P<short>\S+\.py):\d+: in ')
+# Code of the actions a job uses: on a hosted runner (`_actions/owner/repo/ref/` beside the
+# workspace, https://docs.github.com/en/actions/sharing-automations/creating-actions/
+# metadata-syntax-for-github-actions#runs-for-composite-actions) and under nektos/act.
+ACTION_CODE = re.compile(r"[/\\]_actions[/\\]|^/var/run/act/actions/")
+# pip's box around a build subprocess's output ("╰─> [7 lines of output]" ...
+# "[end of output]", pip 22+) and setuptools' shim: the import runs while the package is
+# built, in an isolated environment that only `[build-system] requires` populates
+# (https://pip.pypa.io/en/stable/reference/build-system/#build-isolation).
+BUILD_SUBPROCESS = re.compile(r"\[end of output\]|<pip-setuptools-caller>|egg_info did not run")
+# Install failures an earlier step can leave behind, making a module missing later.
+INSTALL_CATEGORIES = (Category.DEPENDENCY_ISSUE, Category.NETWORK_ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +138,9 @@ def propose_fixes(
             continue
         params = {key: fill(value, dict(item.record.captures)) for key, value in spec.params}
         if spec.fixer == FIXER_ADD_REQUIREMENT:
+            if why := requirement_misplaced(item, ranked):
+                blocker = blocker or why
+                continue
             resolution = resolve(params.get("module", ""))
             if resolution.distribution is None:
                 blocker = blocker or (
@@ -155,6 +174,35 @@ def propose_fixes(
         for params in (dict(p) for p in fixes.values())
     )
     return result, blocker
+
+
+def requirement_misplaced(item: Ranked, ranked: list[Ranked]) -> str:
+    """Why adding the missing module to the project's requirements would not fix the job,
+    or "" when it would: the import is in an action's code, it runs while pip builds the
+    package, or an install earlier in the job failed and the module is its casualty."""
+    record = item.record
+    frames = [m for _, text in record.before if (m := IMPORTING_FRAME.search(text))]
+    if frames:
+        path = frames[-1].group("path") or frames[-1].group("short")
+        if ACTION_CODE.search(path):
+            return f"the import is in an action's code ({path}), not this repository's"
+        if path.rsplit("/", 1)[-1] == "setup.py":
+            return "setup.py imports it while pip builds the package: a build requirement"
+    if any(BUILD_SUBPROCESS.search(text) for _, text in [*record.before, *record.after]):
+        return "the import runs while pip builds the package: a build requirement"
+    for earlier in ranked:
+        if (
+            earlier.record.line < record.line
+            and earlier.record.step is not record.step
+            and earlier.rule.significant
+            and earlier.rule.fix is None
+            and earlier.rule.category in INSTALL_CATEGORIES
+        ):
+            return (
+                f"an earlier install failed ({earlier.rule.id}, line {earlier.record.line}); "
+                "the module is missing because of it"
+            )
+    return ""
 
 
 def propose_action(
