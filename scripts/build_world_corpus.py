@@ -37,7 +37,11 @@ SEED = "autorecover-world-2026-12-03"
 HELD_OUT_PERCENT = 32  # of sources; at least 30 % of cases must end up held out
 SIDES = ("train", "heldout")
 START = datetime(2026, 11, 2, 9, 41, 7, tzinfo=UTC)
-SETUP = """Current runner version: '2.330.0'
+# What "Set up job" prints first: GitHub's images name themselves; a self-hosted runner
+# names the machine instead (actions/runner src/Runner.Worker/JobExtension.cs,
+# https://github.com/actions/runner/pull/539).
+HEADERS = {
+    "github-hosted": """Current runner version: '2.330.0'
 ##[group]Operating System
 Ubuntu
 24.04.3
@@ -46,7 +50,14 @@ LTS
 ##[group]Runner Image
 Image: ubuntu-24.04
 Version: 20261027.1.0
-##[endgroup]
+##[endgroup]""",
+    "self-hosted": """Current runner version: '2.330.0'
+Runner name: 'build-01'
+Runner group name: 'Default'
+Machine name: 'build-01'""",
+}
+WORKSPACES = {"github-hosted": "/home/runner/work", "self-hosted": "/opt/actions-runner/_work"}
+SETUP = """{header}
 ##[group]GITHUB_TOKEN Permissions
 Contents: read
 Metadata: read
@@ -65,7 +76,7 @@ with:
 ##[endgroup]
 Syncing repository: {repository}
 ##[group]Getting Git version info
-Working directory is '/home/runner/work/{name}/{name}'
+Working directory is '{workspace}/{name}/{name}'
 [command]/usr/bin/git version
 git version 2.51.0
 ##[endgroup]
@@ -100,8 +111,13 @@ def _framed(case: dict[str, Any]) -> tuple[list[str], int]:
     """The log lines, and the 0-based index of the first quoted line."""
     repository = str(case.get("repository") or "acme/project")
     job = str(case.get("job") or "build")
+    runner = str(case.get("runner") or "github-hosted")
     lines = SETUP.format(
-        job=job, repository=repository, name=repository.rsplit("/", maxsplit=1)[-1]
+        header=HEADERS[runner],
+        workspace=WORKSPACES[runner],
+        job=job,
+        repository=repository,
+        name=repository.rsplit("/", maxsplit=1)[-1],
     ).split("\n")
     previous = str(case.get("previous") or "").rstrip("\n")
     if previous:
@@ -142,6 +158,8 @@ def load(path: Path) -> dict[str, Any]:
     missing = [key for key in REQUIRED if key not in case]
     if missing or (case.get("framing") != "raw" and "step" not in case):
         raise ValueError(f"{path}: missing {missing or ['step']}")
+    if case.get("runner", "github-hosted") not in HEADERS:
+        raise ValueError(f"{path}: runner must be one of {sorted(HEADERS)}")
     if not SLUG.match(path.stem):
         raise ValueError(f"{path}: the file name must be a slug ({SLUG.pattern})")
     return dict(case)

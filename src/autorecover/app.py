@@ -26,6 +26,7 @@ from autorecover.adapters.github.errors import GitHubError
 from autorecover.adapters.render import TEMPLATE_NAMES, Renderer
 from autorecover.core import ledger as ledgerlib
 from autorecover.core import plan as planner
+from autorecover.core.analysis import runner
 from autorecover.core.analysis.diagnose import AnalysisContext, JobAnalysis
 from autorecover.core.analysis.sources import sniff
 from autorecover.core.config import Config, load_config_text
@@ -188,6 +189,7 @@ def _analyse_job(
             module_overrides=settings.module_overrides,
             redact=redactor,
             conclusion=job.conclusion,
+            runner=runner.from_labels(job.labels),
         ),
     )
     download = runs.LogDownload(client, job.id)

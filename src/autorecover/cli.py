@@ -16,7 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
 from autorecover import __version__
-from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE, LEDGER_PATH, STATE_BRANCH
+from autorecover.constants import (
+    CONFIG_PATH,
+    DEFAULT_MIN_CONFIDENCE,
+    LEDGER_PATH,
+    RUNNER_KINDS,
+    STATE_BRANCH,
+)
 from autorecover.errors import error_handler
 
 CONCLUSIONS = ("failure", "timed_out", "cancelled", "success", "startup_failure")
@@ -33,6 +39,37 @@ def _confidence(text: str) -> float:
     return value
 
 
+def _common(sub: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """The options every analysing command shares."""
+    sub.add_argument("--format", choices=formats, default="text", help="output format")
+    sub.add_argument("--config", metavar="PATH", help=f"a {CONFIG_PATH} to apply")
+    sub.add_argument(
+        "--repository",
+        metavar="OWNER/NAME",
+        help="the repository the log is from (tells its own package from third-party ones)",
+    )
+    sub.add_argument(
+        "--conclusion",
+        choices=CONCLUSIONS,
+        default="failure",
+        help="how the job ended, as GitHub reports it (default: failure, the reason to "
+        "analyse a log); with success or cancelled, no failure is reported unless a "
+        "timeout is found",
+    )
+    sub.add_argument(
+        "--runner",
+        choices=RUNNER_KINDS,
+        help='the kind of machine that ran the job (default: what the log\'s "Set up job" '
+        "says); on a self-hosted one, DNS and connect failures are its configuration",
+    )
+    sub.add_argument(
+        "--min-confidence",
+        type=_confidence,
+        metavar="X",
+        help=f"below this confidence, propose an issue (default {DEFAULT_MIN_CONFIDENCE:g})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autorecover",
@@ -40,29 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-V", "--version", action="version", version=f"autorecover {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def common(sub: argparse.ArgumentParser, formats: Sequence[str]) -> None:
-        sub.add_argument("--format", choices=formats, default="text", help="output format")
-        sub.add_argument("--config", metavar="PATH", help=f"a {CONFIG_PATH} to apply")
-        sub.add_argument(
-            "--repository",
-            metavar="OWNER/NAME",
-            help="the repository the log is from (tells its own package from third-party ones)",
-        )
-        sub.add_argument(
-            "--conclusion",
-            choices=CONCLUSIONS,
-            default="failure",
-            help="how the job ended, as GitHub reports it (default: failure, the reason to "
-            "analyse a log); with success or cancelled, no failure is reported unless a "
-            "timeout is found",
-        )
-        sub.add_argument(
-            "--min-confidence",
-            type=_confidence,
-            metavar="X",
-            help=f"below this confidence, propose an issue (default {DEFAULT_MIN_CONFIDENCE:g})",
-        )
 
     analyze = commands.add_parser("analyze", help="diagnose job logs")
     analyze.add_argument(
@@ -77,12 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="a check-run annotation of the job (repeatable); job timeouts are only there",
     )
-    common(analyze, ("text", "json", "markdown"))
+    _common(analyze, ("text", "json", "markdown"))
     analyze.set_defaults(handler="analyze:analyze")
 
     batch = commands.add_parser("batch", help="diagnose every log under a directory")
     batch.add_argument("directory", metavar="DIR")
-    common(batch, ("text", "json"))
+    _common(batch, ("text", "json"))
     batch.set_defaults(handler="analyze:batch")
 
     rules = commands.add_parser("rules", help="inspect the knowledge base")

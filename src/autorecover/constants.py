@@ -32,6 +32,12 @@ LEDGER_PATH = "ledger.json"
 COMMIT_TRAILER_KEY = "Autorecover-Fingerprint"
 COMMIT_TRAILER = f"{COMMIT_TRAILER_KEY}:"
 
+# The kinds of machine a job runs on: `analyze --runner` spells them, the analyzer reads
+# them (core/analysis/runner.py).
+GITHUB_HOSTED = "github-hosted"
+SELF_HOSTED = "self-hosted"
+RUNNER_KINDS = (GITHUB_HOSTED, SELF_HOSTED)
+
 # -- hidden markers in issue, PR and comment bodies -------------------------------------
 
 FINGERPRINT_MARKER = "<!-- autorecover:fingerprint={} -->"

@@ -417,3 +417,15 @@ def test_log_text_printed_in_a_workflow_step_is_inert_t07(tmp_path: Path, fmt: s
     assert [e for e in executed if e] == []
     if fmt == "json":
         assert "##[set-output" in json.loads(proc.stdout)["evidence"][1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("options", "action"), [((), "rerun"), (("--runner", "self-hosted"), "issue")]
+)
+def test_runner_kind(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: tuple[str, ...], action: str
+) -> None:
+    log = tmp_path / "dns.log"
+    log.write_text(framed("curl: (6) Could not resolve host: github.com"))
+    code, out, _ = run(capsys, "analyze", str(log), "--format", "json", *options)
+    assert code == 0 and json.loads(out)["action"] == action

@@ -4,7 +4,7 @@ fingerprint, the ledger and its compare-and-swap, the dashboard (rows docs/secur
 
 from __future__ import annotations
 
-from testing.actionrun import ActionRun
+from testing.actionrun import ActionRun, failing_log
 from testing.fakegithub import FakeGitHub, Fault, JobSpec
 from testing.recovery import NETWORK, Sleeps, failure_issues, ledger, run_event
 
@@ -136,3 +136,21 @@ def test_fork_reruns_when_opted_in_t39(action: ActionRun, fake_github: FakeGitHu
 
 
 # ---------------------------------------------------------------------------- issues
+
+
+def test_dns_failing_on_a_self_hosted_runner_is_not_rerun(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """The jobs API says the machine is self-hosted (its `self-hosted` label): a host that
+    does not resolve there is the machine's configuration, and a rerun lands on it again."""
+    dns = failing_log("curl: (6) Could not resolve host: github.com", step="Run ./fetch.sh", code=6)
+    steps = ["Set up job", "Run ./fetch.sh", "Complete job"]
+    jobs = [JobSpec("fetch", log=dns, steps=steps, labels=("self-hosted", "linux"))]
+    run = fake_github.add_run(jobs=jobs)
+    result = action.in_process(fake_github.workflow_run_event(run.id), Sleeps())
+    assert result.code == 0, result.report
+    assert fake_github.reruns == []
+    (decision,) = result.report["plan"]["decisions"]
+    assert decision["action"] == "issue" and "self-hosted runner" in decision["reason"]
+    (issue,) = failure_issues(fake_github)
+    assert "autorecover: configuration_error" in issue.labels

@@ -45,4 +45,5 @@ def analysis_context(
         min_confidence=settings.min_confidence,
         redact=redactor,
         conclusion=getattr(args, "conclusion", None) or "failure",
+        runner=getattr(args, "runner", None),
     )

@@ -238,10 +238,17 @@ def test_retarget(rule_id: str, module: str, ruleset: RuleSet, expected: str) ->
         ),
         pytest.param(
             ranked("pytest-failed"),
-            [ranked("mypy")],
+            [ranked("mypy", line=12)],
             FAILING,
             0.68,
             id="rival-cause-in-the-same-step",
+        ),
+        pytest.param(
+            ranked("pytest-failed"),
+            [ranked("mypy")],
+            FAILING,
+            0.8,
+            id="another-rule-on-the-same-line-is-the-same-failure",
         ),
         pytest.param(
             ranked("pytest-failed"),
@@ -280,14 +287,14 @@ def test_retarget(rule_id: str, module: str, ruleset: RuleSet, expected: str) ->
         ),
         pytest.param(
             ranked("pytest-failed", in_failing=False),
-            [ranked("module-missing")],
+            [ranked("module-missing", line=12)],
             FAILING,
             0.544,
             id="both-penalties-multiply",
         ),
         pytest.param(
             ranked("pytest-failed"),
-            [ranked("mypy"), ranked("black"), ranked("disk-full")],
+            [ranked("mypy", line=11), ranked("black", line=12), ranked("disk-full", line=13)],
             FAILING,
             0.68,
             id="several-rivals-penalise-once",

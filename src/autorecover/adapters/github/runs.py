@@ -24,6 +24,7 @@ class Job:
     html_url: str
     conclusion: str
     check_run_id: int | None  # the job's check run: its annotations hold a job timeout
+    labels: tuple[str, ...] = ()  # `runs-on` labels: `self-hosted` names a self-hosted runner
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Job:
@@ -34,6 +35,7 @@ class Job:
             html_url=str(data.get("html_url") or ""),
             conclusion=str(data.get("conclusion")),
             check_run_id=int(check_run) if check_run.isdigit() else None,
+            labels=tuple(str(label) for label in data.get("labels") or () if label),
         )
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE
+from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE, SELF_HOSTED
 from autorecover.core.analysis import evidence, modulemap
 from autorecover.core.analysis.fingerprint import fingerprint, identity
 from autorecover.core.analysis.lines import Chunk, Limits, LineChunker
@@ -23,6 +23,7 @@ from autorecover.core.analysis.propose import (
     rank_key,
     retarget,
 )
+from autorecover.core.analysis.runner import from_marks, machine_network
 from autorecover.core.analysis.scan import LogScan
 from autorecover.core.analysis.steps import STRUCTURE_PATTERNS
 from autorecover.core.models import (
@@ -56,6 +57,9 @@ class AnalysisContext:
     # The job's conclusion as GitHub reports it. A log given to the CLI is taken to be of
     # a failed job (that is why it is being analysed) unless the caller says otherwise.
     conclusion: str = "failure"
+    # "github-hosted" or "self-hosted" as the jobs API says (runner.from_labels); None: tell
+    # from what the log's "Set up job" printed.
+    runner: str | None = None
 
 
 class JobAnalysis:
@@ -175,11 +179,24 @@ def _diagnose(
     if not candidates:
         return _no_match(scan, context, source, stats, findings, failing_name)
     primary = max(candidates, key=rank_key)
+    on_self_hosted = _self_hosted_network(primary, context.runner or from_marks(scan.runner_marks))
+    if on_self_hosted:
+        machine = replace(primary.rule, category=Category.CONFIGURATION_ERROR, transient=False)
+        ranked = [
+            Ranked(item.record, machine, item.in_failing) if item is primary else item
+            for item in ranked
+        ]
+        primary = next(item for item in ranked if item.rule is machine)
     rule = primary.rule
     captures = dict(primary.record.captures)
     sureness = confidence(primary, ranked, failing)
     fixes, blocker = propose_fixes(ranked, primary, resolve, scan.requirements_file)
     action, reason = propose_action(primary, sureness, fixes, blocker, context.min_confidence)
+    if on_self_hosted and action is Action.ISSUE:
+        reason = (
+            "the network of a self-hosted runner failed: its DNS, proxy or firewall needs a "
+            "person, and a rerun would land on the same machine"
+        )
     if context.conclusion == "success":
         action, reason = Action.NONE, "the job succeeded; what the rules found did not fail it"
     return Diagnosis(
@@ -202,6 +219,18 @@ def _diagnose(
         ),
         reason=reason,
         stats=stats,
+    )
+
+
+def _self_hosted_network(primary: Ranked, runner: str | None) -> bool:
+    """A name that did not resolve or a connection that timed out, on a self-hosted
+    runner: the machine's configuration, not a blip (core/analysis/runner.py)."""
+    rule = primary.rule
+    return (
+        runner == SELF_HOSTED
+        and rule.transient
+        and rule.category is Category.NETWORK_ERROR
+        and machine_network(primary.record.text)
     )
 
 

@@ -97,10 +97,12 @@ def confidence(primary: Ranked, ranked: list[Ranked], failing: Step | None) -> f
     value = primary.rule.confidence
     if failing is not None and not primary.in_failing:
         value *= 0.8  # the failure was somewhere we found nothing specific
+    # Another rule reading the primary's own line is the same failure, not a rival cause.
     rivals = {
         item.rule.category
         for item in ranked
         if item.in_failing
+        and item.record.line != primary.record.line
         and item.rule.significant
         and item.rule.actionable
         and item.rule.category is not primary.rule.category

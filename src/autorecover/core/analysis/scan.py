@@ -49,6 +49,7 @@ class LogScan:
         self.dropped = 0
         self.repo_hint: str | None = None
         self.requirements_file: str | None = None
+        self.runner_marks: set[str] = set()  # "hosted", "self-hosted" (core/analysis/runner.py)
         self.exit_context: list[tuple[int, str]] = []
         self.tail: deque[tuple[int, str]] = deque(maxlen=EXIT_CONTEXT)
         self.pending: list[Record] = []
@@ -74,6 +75,9 @@ class LogScan:
             if entry.kind:
                 value = dict(hit.groups).get("v", "")
                 kind = entry.kind.partition(":")[0]
+                if kind in ("hosted", "self-hosted"):
+                    self.runner_marks.add(kind)
+                    continue
                 if kind in ("repo", "rootdir"):
                     self.repo_hint = self.repo_hint or value
                     continue

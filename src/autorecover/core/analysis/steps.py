@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autorecover.core.analysis.runner import HOSTED_MARKS, SELF_HOSTED_MARK
+
 SET_UP_JOB = "Set up job"
 COMPLETE_JOB = "Complete job"
 
@@ -145,6 +147,9 @@ STRUCTURE_PATTERNS: dict[str, str] = {
     "step_timeout": r"^Error: The action '.*' has timed out after \d+ minutes",
     # Every error line (exit-code and cancellation lines included) counts once.
     "error": r"^Error: ",
+    # What kind of machine ran the job (core/analysis/runner.py).
+    **{f"hosted:{n}": mark for n, mark in enumerate(HOSTED_MARKS)},
+    "self-hosted": SELF_HOSTED_MARK,
     # Where the project's name shows: actions/checkout and pytest's header. Used to tell
     # the project's own package from a third-party one in `No module named 'x'`.
     "repo": r"^Syncing repository: (?P<v>[\w.-]+/[\w.-]+)",
