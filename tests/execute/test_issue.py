@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from testing.actionrun import ActionRun, failing_log
 from testing.fakegithub import FakeGitHub, Fault
 from testing.recovery import failure_issues, ledger, run_event
@@ -40,6 +42,25 @@ def _spawn(action: ActionRun, event: dict[str, Any], tmp: Path) -> subprocess.Po
     )
 
 
+def _run_together(action: ActionRun, events: list[dict[str, Any]], tmp: Path) -> list[str]:
+    """Handle the events in as many processes at once; their stdout and stderr."""
+    dirs = [tmp / f"p{n}" for n in range(len(events))]
+    for d in dirs:
+        d.mkdir()
+    procs = [_spawn(action, event, d) for event, d in zip(events, dirs, strict=True)]
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out + err
+        outputs.append(out + err)
+    return outputs
+
+
+def _fork_event(fake: FakeGitHub, what: str = "the quota of the staging cluster") -> dict[str, Any]:
+    log = failing_log(f"deploy aborted: {what} is spent", step="Run ./deploy.sh")
+    return run_event(fake, log=log, event="pull_request", fork_owner="mallory")
+
+
 def test_one_issue_then_a_comment_on_recurrence(action: ActionRun, fake_github: FakeGitHub) -> None:
     first = action.subprocess(run_event(fake_github))
     assert first.outputs["result"] == "reported" and first.outputs["issue-url"]
@@ -54,10 +75,12 @@ def test_one_issue_then_a_comment_on_recurrence(action: ActionRun, fake_github: 
     assert "Now seen 2 time(s)" in comment.body
 
 
+@pytest.mark.parametrize("fork", [False, True], ids=["own", "fork"])
 def test_same_event_delivered_twice_is_handled_once_t21(
-    action: ActionRun, fake_github: FakeGitHub
+    action: ActionRun, fake_github: FakeGitHub, fork: bool
 ) -> None:
-    event = run_event(fake_github)
+    """Fork runs keep the ledger's handled marker too (docs/security.md#t01)."""
+    event = _fork_event(fake_github) if fork else run_event(fake_github)
     action.subprocess(event)
     again = action.subprocess(event)
     assert again.outputs["result"] == "skipped" and "already handled" in again.report["skip_reason"]
@@ -146,14 +169,7 @@ def test_two_processes_for_the_same_failure(
 ) -> None:
     """Two runs failing the same way, handled at the same time: exactly one issue, both
     occurrences recorded (no lost ledger update)."""
-    events = [run_event(fake_github), run_event(fake_github)]
-    dirs = [tmp_path / "a", tmp_path / "b"]
-    for d in dirs:
-        d.mkdir()
-    procs = [_spawn(action, event, d) for event, d in zip(events, dirs, strict=True)]
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, out + err
+    _run_together(action, [run_event(fake_github), run_event(fake_github)], tmp_path)
     failures = failure_issues(fake_github)
     assert len(failures) == 1
     (entry,) = ledger(fake_github)["fingerprints"].values()
@@ -165,12 +181,7 @@ def test_the_same_event_in_two_processes_at_once(
     action: ActionRun, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
     event = run_event(fake_github)
-    dirs = [tmp_path / "a", tmp_path / "b"]
-    for d in dirs:
-        d.mkdir()
-    procs = [_spawn(action, event, d) for d in dirs]
-    for proc in procs:
-        proc.communicate(timeout=120)
+    _run_together(action, [event, event], tmp_path)
     failures = failure_issues(fake_github)
     assert len(failures) == 1
     assert fake_github.comments_on(failures[0].number) == []
@@ -197,11 +208,6 @@ def test_a_ledger_a_person_damaged_does_not_stop_the_run(
 # ---------------------------------------------------------------------------- forks
 
 
-def _fork_event(fake: FakeGitHub, what: str = "the quota of the staging cluster") -> dict[str, Any]:
-    log = failing_log(f"deploy aborted: {what} is spent", step="Run ./deploy.sh")
-    return run_event(fake, log=log, event="pull_request", fork_owner="mallory")
-
-
 def test_fork_runs_reach_the_tracker_a_bounded_number_of_times_a_day_t01(
     action: ActionRun, fake_github: FakeGitHub
 ) -> None:
@@ -220,26 +226,8 @@ def test_fork_runs_reach_the_tracker_a_bounded_number_of_times_a_day_t01(
     assert not [i for i in fake_github.issues if "autorecover:dashboard" in (i.body or "")]
 
 
-def test_a_fork_event_delivered_twice_is_handled_once_t21(
-    action: ActionRun, fake_github: FakeGitHub
-) -> None:
-    event = _fork_event(fake_github)
-    action.subprocess(event)
-    again = action.subprocess(event)
-    assert again.outputs["result"] == "skipped" and "already handled" in again.report["skip_reason"]
-    (issue,) = failure_issues(fake_github)
-    assert fake_github.comments_on(issue.number) == []
-
-
 def test_two_fork_runs_at_once_open_one_issue_t25(
     action: ActionRun, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
-    events = [_fork_event(fake_github), _fork_event(fake_github)]
-    dirs = [tmp_path / "a", tmp_path / "b"]
-    for d in dirs:
-        d.mkdir()
-    procs = [_spawn(action, event, d) for event, d in zip(events, dirs, strict=True)]
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, out + err
+    _run_together(action, [_fork_event(fake_github), _fork_event(fake_github)], tmp_path)
     assert len(failure_issues(fake_github)) == 1
