@@ -46,6 +46,12 @@ POSITIVE: list[tuple[str, str]] = [
     ("ruff-format-would-reformat", "unformatted: File would be reformatted"),
     ("ruff-format-would-reformat", "3 files would be reformatted, 2 files already formatted"),
     ("ruff-format-would-reformat", "Would reformat: src/geo/points.py"),
+    # isort 4.x: https://github.com/PyCQA/isort/issues/298
+    (
+        "isort-incorrectly-sorted",
+        "ERROR: /home/vagrant/treeherder/treeherder/webapp/api/urls.py Imports are incorrectly "
+        "sorted.",
+    ),
 ]
 
 

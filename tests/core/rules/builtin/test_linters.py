@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from autorecover.core.models import Category
-from testing.rules import _assert_fires, _cases, _job, _scan
+from testing.rules import _assert_fires, _cases, _fired, _job, _scan
 
 # (rule id, line). Several lines for one rule cover its different patterns / tool versions.
 POSITIVE: list[tuple[str, str]] = [
@@ -84,27 +84,6 @@ POSITIVE: list[tuple[str, str]] = [
         "[warn] Code style issues found in the above file. Run Prettier with --write to fix.",
     ),
     (
-        "pre-commit-standard-hook-failed",
-        "trim trailing whitespace.................................................Failed",
-    ),
-    (
-        "pre-commit-standard-hook-failed",
-        "Fix End of Files.........................................................Failed",
-    ),
-    (
-        "pre-commit-hook-failed",
-        "Format python files with black...........................................Failed",
-    ),
-    (
-        "pre-commit-hook-failed",
-        "bandit...................................................................Failed",
-    ),
-    (
-        "pre-commit-unexpected-error",
-        "An unexpected error has occurred: CalledProcessError: command: ('/usr/bin/git', "
-        "'fetch', 'origin', '--tags')",
-    ),
-    (
         "shellcheck-findings",
         "SC2086 (info): Double quote to prevent globbing and word splitting.",
     ),
@@ -122,6 +101,31 @@ POSITIVE: list[tuple[str, str]] = [
         "markdownlint-findings",
         "README.md:3 MD022/blanks-around-headings Headings should be surrounded by blank lines",
     ),
+    # https://github.com/numtide/treefmt-nix/issues/177 (ruff relayed by treefmt, indented)
+    ("ruff-check-found", "    Found 15 errors."),
+    ("ruff-check-fixable", "    [*] 15 fixable with the `--fix` option."),
+    # ruff 0.17.6 here, `ruff check --fix` with an undefined name left
+    ("ruff-check-remaining", "Found 3 errors (2 fixed, 1 remaining)."),
+    # https://github.com/Haider8/tmessage/issues/34 (pylint run on a whole checkout)
+    (
+        "pylint-message",
+        "CODE_OF_CONDUCT.md:5:6: E0001: invalid syntax (<unknown>, line 5) (syntax-error)",
+    ),
+    ("pylint-message", "tmessage/cli.py:38:15: W0613: Unused argument 'client' (unused-argument)"),
+    # https://github.com/CodeTrophs/Frontend/issues/340 (eslint problem-matcher annotation)
+    (
+        "eslint-errors",
+        "Error:   16:12  error  'goToPrevious' is defined but never used  no-unused-vars",
+    ),
+    # https://github.com/vercel/next-learn/issues/893 (next lint)
+    (
+        "eslint-errors",
+        "58:14  Error: 'error' is defined but never used.  @typescript-eslint/no-unused-vars",
+    ),
+    # https://github.com/bluzi/travis-buddy/pull/93
+    ("eslint-parsing-error", "  10:4  error  Parsing error: Unexpected token throw"),
+    # RuboCop summary, find_string hit 3627496076
+    ("linting-error-backstop", "7 files inspected, 3 offenses detected"),
 ]
 
 
@@ -178,3 +182,31 @@ def test_ruff_with_unfixable_violations_is_an_issue(lines: tuple[str, ...]) -> N
     diagnosis = _scan(_job(*lines))
     assert diagnosis.category is Category.LINTING_ERROR
     assert diagnosis.action == "issue"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "No lint errors found!",
+        "1 file inspected, no offenses detected",
+        "Found 1 error (1 fixed, 0 remaining).",
+    ],
+)
+def test_clean_lint_summaries_are_not_findings(line: str) -> None:
+    assert _fired(_scan(line)) == set()
+
+
+def test_eslint_parser_configuration_is_not_a_syntax_error() -> None:
+    line = "  1:1  error  Parsing error: The keyword 'import' is reserved"
+    fired = _fired(_scan(line))
+    assert "eslint-parsing-error" not in fired
+    assert "eslint-errors" in fired
+
+
+def test_pylint_syntax_error_in_a_python_file_is_a_syntax_error() -> None:
+    line = (
+        "pkg/syn.py:1:7: E0001: Parsing failed: 'invalid syntax (pkg.syn, line 1)' (syntax-error)"
+    )
+    fired = _fired(_scan(line))
+    assert "lint-syntax-error" in fired
+    assert "pylint-message" not in fired

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from testing.rules import _assert_fires, _cases
+from testing.rules import _assert_fires, _cases, _fired, _scan
 
 # (rule id, line). Several lines for one rule cover its different patterns / tool versions.
 POSITIVE: list[tuple[str, str]] = [
@@ -94,9 +94,82 @@ POSITIVE: list[tuple[str, str]] = [
     ("doctest-failed", "***Test Failed*** 1 failures."),
     ("tox-nox-session-failed", "ERROR:   style: commands failed"),
     ("tox-nox-session-failed", "nox > Session tests-3.11 failed."),
+    # https://github.com/census-instrumentation/opencensus-python/issues/1242 (openSUSE OBS)
+    (
+        "pytest-failed-test",
+        "[   31s] FAILED tests/unit/stats/test_measurement_map.py::TestMeasurementMap::"
+        "test_put_attachment_int_key",
+    ),
+    # https://github.com/usgs/shakemap/issues/1141
+    (
+        "pytest-progress-failed",
+        "tests/shakelib/virtualipe_test.py F                                       [ 19%]",
+    ),
+    (
+        "pytest-progress-failed",
+        "tests/shakelib/multigmpe_test.py ............F.                           [ 13%]",
+    ),
+    # https://github.com/amoffat/sh/issues/692
+    ("pytest-progress-failed", "tests/sh_test.py .....Fs............ [ 91%]"),
+    # https://github.com/pytest-dev/pytest/issues/10720
+    ("pytest-interpreter-crashed", "test1.py FFatal Python error: Segmentation fault"),
+    # https://github.com/mu-editor/mu/issues/1454
+    (
+        "pytest-interpreter-crashed",
+        "tests/interface/test_main.py::test_Window_setup Fatal Python error: Segmentation fault",
+    ),
+    # https://github.com/nvbn/thefuck/issues/1438
+    (
+        "pytest-assertion-failed",
+        "E       AssertionError: assert ['ls cat', 'diff x'] == ['ls cat', 'diff x', 'café ô']",
+    ),
+    (
+        "pytest-assertion-failed",
+        "/home/lbalhar/Software/thefuck/tests/test_utils.py:276: AssertionError",
+    ),
+    # https://github.com/aws-deadline/deadline-cloud/pull/813 (CodeBuild, ESC shown as "·")
+    (
+        "pytest-assertion-failed",
+        ">       assert·[39;49;00m len·[39;49;00m(verified_files) == 8·[39;49;00m, (·[39;49;00m",
+    ),
+    (
+        "pytest-failures-section",
+        "========================================= FAILURES "
+        "==========================================",
+    ),
+    (
+        "pytest-failures-section",
+        "==================================== ERRORS ====================================",
+    ),
+    # https://www.demo2s.com/python/python-unittest-test-outcomes.html (indented by the page)
+    ("unittest-failed-test", "      ERROR: testError (unittest_outcomes.OutcomesTest)"),
+    ("unittest-summary-failed", "      FAILED (failures=1, errors=1)"),
+    # https://github.com/ghantoos/lshell/issues/145, https://github.com/aliles/funcsigs/pull/10
+    ("tox-test-env-failed", "ERROR:   py27: commands failed"),
+    ("tox-test-env-failed", "ERROR:   pypy3: commands failed"),
+    ("tox-test-env-failed", "nox > Session tests-3.11 failed."),
 ]
 
 
 @pytest.mark.parametrize(("rule_id", "line"), _cases(POSITIVE))
 def test_rule_fires_on_real_line(rule_id: str, line: str) -> None:
     _assert_fires(rule_id, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ERROR:   style: commands failed",
+        "ERROR:   lint: commands failed",
+        "ERROR:   py311-mypy: commands failed",
+        "ERROR:   docs: commands failed",
+        "nox > Session pre-commit failed.",
+    ],
+)
+def test_tox_environments_that_do_not_run_tests_are_not_a_test_failure(line: str) -> None:
+    assert "tox-test-env-failed" not in _fired(_scan(line))
+
+
+def test_a_pytest_progress_line_without_failures_is_not_a_finding() -> None:
+    line = "tests/test_cart.py ....s.x.                                   [ 40%]"
+    assert _fired(_scan(line)) == set()
