@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from autorecover.core.text.mdsafe import ZWSP
 from testing.actionrun import ActionRun, failing_log
 from testing.fakegithub import FakeGitHub, Fault
 from testing.recovery import failure_issues, ledger, run_event
@@ -231,3 +232,19 @@ def test_two_fork_runs_at_once_open_one_issue_t25(
 ) -> None:
     _run_together(action, [_fork_event(fake_github), _fork_event(fake_github)], tmp_path)
     assert len(failure_issues(fake_github)) == 1
+
+
+def test_own_runs_code_copies_exactly_fork_runs_code_is_defused(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """Evidence of the repository's own run copies into a terminal as it is (no zero-width
+    characters); a fork's keeps the ZWSPs after `@` and `#` (docs/security.md#s5)."""
+    line = "deploy aborted: pip install 'tool @ git+https://example.com/t@v2' failed (#12)"
+    own = failing_log(line, step="Run ./deploy.sh")
+    action.subprocess(run_event(fake_github, log=own))
+    fork = failing_log(line.replace("deploy", "release"), step="Run ./deploy.sh")
+    action.subprocess(run_event(fake_github, log=fork, event="pull_request", fork_owner="mallory"))
+    mine, theirs = sorted(failure_issues(fake_github), key=lambda i: i.number)
+    assert "<pre><code>" in mine.body and ZWSP not in mine.body.split("<pre><code>", 1)[1]
+    assert "tool &#64; git+https://example.com/t&#64;v2" in mine.body
+    assert "@" + ZWSP in theirs.body and "<pre><code>" not in theirs.body

@@ -47,6 +47,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from autorecover.core.text import mdsafe
+from autorecover.core.text.pre import pre_block
 from autorecover.core.text.redact import Redactor
 from autorecover.errors import ConfigError
 
@@ -79,6 +80,11 @@ _RENDER_ERRORS = (
 # Characters removed by the filters during the current render (see Rendered.removed).
 _removed: contextvars.ContextVar[mdsafe.Removed | None] = contextvars.ContextVar(
     "autorecover_render_removed", default=None
+)
+# Whether the body is about one of the repository's own runs: its code blocks then copy
+# exactly (docs/security.md#s5), see mdsafe.code_block.
+_trusted: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "autorecover_render_trusted", default=False
 )
 
 
@@ -121,6 +127,8 @@ def _md_filter(value: Any, multiline: bool = False) -> str:
 
 
 def _code_filter(value: Any, info: str = "") -> str:
+    if _trusted.get():
+        return pre_block(_text(value), removed=_removed.get())
     return mdsafe.code_block(_text(value), info, removed=_removed.get())
 
 
@@ -224,41 +232,51 @@ class Renderer:
         self._builtin_env = _environment(builtin_loader)
         self._user_env = _environment(ChoiceLoader([DictLoader(self._user), builtin_loader]))
 
-    def render(self, name: str, context: Mapping[str, Any]) -> str:
+    def render(self, name: str, context: Mapping[str, Any], *, trusted: bool = False) -> str:
         """Render ``name``: the user's template if one was given, else the built-in one.
 
         A failing user template raises :class:`ConfigError`; a failing built-in template is a
-        bug and raises Jinja's own exception.
+        bug and raises Jinja's own exception. ``trusted``: the body is about one of the
+        repository's own runs (its code blocks then carry no zero-width characters).
         """
-        return self._render(name, context, mdsafe.Removed())
+        return self._render(name, context, mdsafe.Removed(), trusted)
 
-    def render_with_fallback(self, name: str, context: Mapping[str, Any]) -> Rendered:
+    def render_with_fallback(
+        self, name: str, context: Mapping[str, Any], *, trusted: bool = False
+    ) -> Rendered:
         """Like :meth:`render`, but a failing user template falls back to the built-in one."""
         removed = mdsafe.Removed()
         try:
-            return Rendered(self._render(name, context, removed), None, removed)
+            return Rendered(self._render(name, context, removed, trusted), None, removed)
         except ConfigError as exc:
             removed = mdsafe.Removed()
-            text = self._render_with(self._builtin_env, name, context, removed)
+            text = self._render_with(self._builtin_env, name, context, removed, trusted)
             return Rendered(text, exc, removed)
 
-    def _render(self, name: str, context: Mapping[str, Any], removed: mdsafe.Removed) -> str:
+    def _render(
+        self, name: str, context: Mapping[str, Any], removed: mdsafe.Removed, trusted: bool
+    ) -> str:
         if name not in self._user:
-            return self._render_with(self._builtin_env, name, context, removed)
+            return self._render_with(self._builtin_env, name, context, removed, trusted)
         try:
-            return self._render_with(self._user_env, name, context, removed)
+            return self._render_with(self._user_env, name, context, removed, trusted)
         except _RENDER_ERRORS as exc:
             raise ConfigError(_describe(name, exc)) from exc
 
     @staticmethod
     def _render_with(
-        env: _Sandbox, name: str, context: Mapping[str, Any], removed: mdsafe.Removed
+        env: _Sandbox,
+        name: str,
+        context: Mapping[str, Any],
+        removed: mdsafe.Removed,
+        trusted: bool,
     ) -> str:
-        token = _removed.set(removed)
+        tokens = (_removed.set(removed), _trusted.set(trusted))
         try:
             return env.get_template(name).render(dict(context))
         finally:
-            _removed.reset(token)
+            _removed.reset(tokens[0])
+            _trusted.reset(tokens[1])
 
 
 def _dotted(node: nodes.Node) -> str | None:
@@ -338,11 +356,13 @@ def render_post(
     name: str,
     context: Mapping[str, Any],
     notes: list[str] | None = None,
+    *,
+    trusted: bool = False,
 ) -> str:
     """A body to post: the user's template if configured, the built-in one when it fails
     (docs/security.md#t12, #t13, the error noted once in `notes`); then redacted (#s6) and
     capped to GitHub's body limit (#t46), as everything posted is."""
-    rendered = renderer.render_with_fallback(name, context)
+    rendered = renderer.render_with_fallback(name, context, trusted=trusted)
     if rendered.error is not None and notes is not None and str(rendered.error) not in notes:
         notes.append(str(rendered.error))
     return mdsafe.cap_body(redactor.redact(rendered.text).text, mdsafe.DEFAULT_BODY_LIMIT).text

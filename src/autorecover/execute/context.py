@@ -109,4 +109,6 @@ class Execution:
         return holder.split("/", 1)[0]
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
-        return render_post(self.renderer, self.redactor, name, context, self.notes)
+        return render_post(
+            self.renderer, self.redactor, name, context, self.notes, trusted=self.run.trusted
+        )

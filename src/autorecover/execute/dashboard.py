@@ -29,7 +29,7 @@ def refresh(ex: Execution) -> None:
         duration(stats["totals"]["mean_seconds_to_recovery"]),
         ex.now,
     )
-    body = ex.renderer.render("dashboard.md.j2", context)
+    body = ex.renderer.render("dashboard.md.j2", context, trusted=ex.run.trusted)
     body = mdsafe.cap_body(ex.redactor.redact(body).text).text
     open_dashboard = next((i for i in tracker.dashboards() if i.is_open), None)
     if open_dashboard is not None:

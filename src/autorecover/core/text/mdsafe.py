@@ -86,7 +86,7 @@ _DROP_BIDI = dict.fromkeys(_BIDI_CODEPOINTS)
 _DROP_INVISIBLE = dict.fromkeys(_INVISIBLE_CODEPOINTS)
 
 
-def _sub(pattern: Any, repl: Callable[[Any], str], text: str) -> str:
+def re2_sub(pattern: Any, repl: Callable[[Any], str], text: str) -> str:
     """``pattern.sub`` with a typed result (the re2 module ships no type information)."""
     result: str = pattern.sub(repl, text)
     return result
@@ -103,12 +103,12 @@ _ANY_STRIPPABLE = re2.compile(
 
 # "close/closes/closed/fix/fixes/fixed/resolve/resolves/resolved", optionally followed by a
 # colon, then something GitHub resolves to an issue: #N, owner/repo#N, GH-N or an issue URL.
-_CLOSING_KEYWORD = re2.compile(
+CLOSING_KEYWORD = re2.compile(
     r"(?i)\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)([ \t\n]*:?[ \t\n]*)"
     r"(#|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#|gh-[0-9]|https?:|www\.)"
 )
 # GitHub autolinks "GH-123" as an issue reference.
-_GH_REF = re2.compile(r"(?i)\b(gh)-([0-9])")
+GH_REF = re2.compile(r"(?i)\b(gh)-([0-9])")
 # GFM extended autolinks: "scheme://", "www.", "mailto:" and "xmpp:" (cmark-gfm autolink
 # extension). Plain e-mail addresses are already broken by the ZWSP after "@".
 _AUTOLINK = re2.compile(r"(?i)(://)|\b(www\.|mailto:|xmpp:)")
@@ -235,15 +235,15 @@ def clean(text: str, removed: Removed | None = None) -> str:
 
 def _defuse_closing_keywords(text: str) -> str:
     # "f\u200bixes #2": GitHub no longer sees the keyword; the reference is defused separately.
-    return _sub(
-        _CLOSING_KEYWORD,
+    return re2_sub(
+        CLOSING_KEYWORD,
         lambda m: m.group(1)[0] + ZWSP + m.group(1)[1:] + m.group(2) + m.group(3),
         text,
     )
 
 
 def _defuse_gh_refs(text: str) -> str:
-    return _sub(_GH_REF, lambda m: m.group(1) + ZWSP + "-" + m.group(2), text)
+    return re2_sub(GH_REF, lambda m: m.group(1) + ZWSP + "-" + m.group(2), text)
 
 
 def _defuse_autolinks(text: str) -> str:
@@ -253,7 +253,7 @@ def _defuse_autolinks(text: str) -> str:
         word: str = m.group(2)
         return word[:-1] + ZWSP + word[-1]
 
-    return _sub(_AUTOLINK, repl, text)
+    return re2_sub(_AUTOLINK, repl, text)
 
 
 def neutralize(text: str, *, multiline: bool = False, removed: Removed | None = None) -> str:
@@ -273,7 +273,7 @@ def neutralize(text: str, *, multiline: bool = False, removed: Removed | None = 
     text = _defuse_closing_keywords(text)
     text = text.translate(_PROSE_TABLE)
     text = _defuse_gh_refs(_defuse_autolinks(text))
-    return _sub(_LEADING_MARKER, _escape_leading_marker, text)
+    return re2_sub(_LEADING_MARKER, _escape_leading_marker, text)
 
 
 def plain_text(text: str, *, removed: Removed | None = None) -> str:
@@ -301,7 +301,7 @@ def _code_text(text: str, removed: Removed | None) -> str:
     """Clean text that will sit inside a code block or code span."""
     text = _defuse_closing_keywords(clean(text, removed))
     text = text.translate(_CODE_TABLE)
-    text = _sub(_NAMED_ENTITY, lambda m: "&" + ZWSP + m.group(1), text)
+    text = re2_sub(_NAMED_ENTITY, lambda m: "&" + ZWSP + m.group(1), text)
     return _defuse_gh_refs(text)
 
 
@@ -317,6 +317,7 @@ def code_block(text: str, info: str = "", *, removed: Removed | None = None) -> 
     code block. Mentions and references still get a ZWSP (see the module docstring).
     Place the result at the start of a line; inside a list item indent it with Jinja's
     ``indent`` filter so every line stays in the item.
+    For a body about one of the repository's own runs, `pre.pre_block` instead.
     """
     body = _code_text(text, removed)
     if body.endswith("\n"):
