@@ -32,6 +32,10 @@ POSITIVE: list[tuple[str, str]] = [
     ),
     ("apt-package-not-found", "E: Unable to locate package libgstreamer-plugins-bad1.0-dev"),
     ("apt-package-not-found", "E: Package 'python3.7' has no installation candidate"),
+    # juliogomez/devops#4 (apk), cli/cli#4218 (Homebrew)
+    ("system-package-not-found", "ERROR: unable to select packages:"),
+    ("system-package-not-found", "  python (no such package):"),
+    ("system-package-not-found", 'Error: No available formula with the name "gh"'),
     (
         "apt-unmet-dependencies",
         "E: Unable to correct problems, you have held broken packages.",

@@ -13,6 +13,12 @@ from testing.rules import _assert_fires, _cases
 # (rule id, line). Several lines for one rule cover its different patterns / tool versions.
 POSITIVE: list[tuple[str, str]] = [
     ("c-header-missing", "a.c:1:10: fatal error: Python.h: No such file or directory"),
+    # world/train/c2-pip-target-aqtinstall-py312-stdlib-h-macos (miurahr/aqtinstall#723)
+    (
+        "c-header-missing",
+        "      /Library/Frameworks/Python.framework/Versions/3.12/include/python3.12/Python.h:23:12:"
+        " fatal error: 'stdlib.h' file not found",
+    ),
     (
         "c-compile-error",
         "src/2cdt.c:1142:41: error: implicit declaration of function 'toupper' "
@@ -20,6 +26,16 @@ POSITIVE: list[tuple[str, str]] = [
     ),
     ("linker-error", "b.c:(.text+0x18): undefined reference to `undeclared_fn'"),
     ("linker-error", "/usr/bin/ld: cannot find -lnotalib: No such file or directory"),
+    # Apple ld / clang (find_string hits 28859439926, 20273624741)
+    ("linker-error", "ld: library not found for -lssl"),
+    (
+        "linker-error",
+        "clang-7: error: linker command failed with exit code 1 (use -v to see invocation)",
+    ),
+    (
+        "linker-error",
+        "clang: error: linker command failed with exit code 1 (use -v to see invocation)",
+    ),
     (
         "c-compiler-missing",
         "        unable to execute 'gcc': No such file or directory",
@@ -44,6 +60,32 @@ POSITIVE: list[tuple[str, str]] = [
         "pip-build-backend-failed",
         "  × Getting requirements to build wheel did not run successfully.",
     ),
+    # world/train/c2-setup-py-imports-numpy-metadata-generation-failed; setuptools here
+    ("pip-build-backend-failed", "× Encountered error while generating package metadata."),
+    ("pip-build-backend-failed", "error: invalid command 'bdist_wheel'"),
+    # pkg-config 1.8.1 here
+    (
+        "pkg-config-package-missing",
+        "Package libnotthere was not found in the pkg-config search path.",
+    ),
+    (
+        "pkg-config-package-missing",
+        "Package 'libnotthere', required by 'virtual:world', not found",
+    ),
+    # tools/pip-build-c-extension.log: pip indents the compiler's output
+    (
+        "c-compile-error",
+        "      fastmath/_speedups.c:10:32: error: ‘n’ undeclared (first use in this function)",
+    ),
+    # world/train/c2-setuptools-pyproject-missing-version-obs (MagicStack/immutables#90) and
+    # world/train/c2-pip-install-pyppmd-invalid-pyproject-macos (miurahr/pyppmd#94)
+    (
+        "setuptools-pyproject-invalid",
+        "[    6s]   configuration error: `project` must contain ['version'] properties",
+    ),
+    ("setuptools-pyproject-invalid", "ValueError: invalid pyproject.toml config: `project`"),
+    # GNU Make 4.3 here
+    ("make-no-rule-for-target", "make: *** No rule to make target 'docs', needed by 'all'.  Stop."),
     ("make-target-failed", "make: *** [Makefile:2: all] Error 1"),
     ("make-target-failed", "make[1]: *** [Makefile:29: obj/2cdt.o] Error 1"),
     (
@@ -55,6 +97,30 @@ POSITIVE: list[tuple[str, str]] = [
     (
         "sphinx-warnings-as-errors",
         "build finished with problems, 2 warnings (with warnings treated as errors).",
+    ),
+    # world/train/c2-sphinx-w-toctree-nonexisting-document-tox (dyninc/dyn-python#18),
+    # world/train/c2-sphinx-make-html-toctree-stale-reference,
+    # world/train/c2-sphinx-w-autodoc-removed-workflow-functions (gwastro/pycbc#3879),
+    # public/sphinx-warning-treated-as-error.log
+    (
+        "sphinx-docs-problem",
+        "dyn-python/docs/dyn.rst:6: WARNING: toctree contains reference to nonexisting document "
+        "u'mm/index'",
+    ),
+    (
+        "sphinx-docs-problem",
+        "/Users/jinhyeok/Desktop/OpenSource_CNU/pybee/batavia/docs/index.rst:98:toctree contains "
+        "reference to nonexisting document 'project/index'",
+    ),
+    (
+        "sphinx-docs-problem",
+        "WARNING: autodoc: failed to import function 'setup_segment_generation' from module "
+        "'pycbc.workflow'; the following exception was raised:",
+    ),
+    (
+        "sphinx-docs-problem",
+        "/home/travis/build/coala/coala/docs/Developers/Writing_Tests.rst:136: WARNING: unknown "
+        "document: Testing",
     ),
     (
         "maven-compilation-failure",
@@ -75,6 +141,13 @@ POSITIVE: list[tuple[str, str]] = [
         "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for "
         "project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:9.9 in "
         "central (https://repo.maven.apache.org/maven2) -> [Help 1]",
+    ),
+    # world/train/c1-maven-dependency-pom-connection-reset-gha (where the network rule wins)
+    (
+        "maven-dependency-not-found",
+        "Error:  Failed to execute goal on project uberfire-metadata-backend-infinispan: Could "
+        "not resolve dependencies for project org.uberfire:uberfire-metadata-backend-infinispan:"
+        "jar:7.46.0-SNAPSHOT",
     ),
     (
         "maven-goal-failed",
@@ -111,11 +184,28 @@ POSITIVE: list[tuple[str, str]] = [
         "error: failed to run custom build command for `openssl-sys v0.9.102`",
     ),
     ("go-compile-error", "./main.go:10:2: undefined: fetchAll"),
+    # world/train/c2-go-bootstrap-requires-newer-go (compiler-explorer/infra#1853)
+    (
+        "go-bootstrap-too-old",
+        "  found packages main (build.go) and building_Go_requires_Go_1_24_6_or_later "
+        "(notgo124.go) in /root/master/go/src/cmd/dist",
+    ),
+    # world/train/c2-cibuildwheel-invalid-only-windows-pwsh (QuakeMigrate/QuakeMigrate#170)
+    (
+        "cibuildwheel-invalid-options",
+        "Invalid --only='\"\"', must be a build selector with a known platform",
+    ),
     (
         "dotnet-build-error",
         "/home/runner/work/app/app/src/Program.cs(10,5): error CS0103: The name 'x' does not "
         "exist in the current context [/home/runner/work/app/app/src/App.csproj]",
     ),
+    # world/train/c2-cra-build-ts1128-export-type-old-typescript,
+    # world/train/c2-python-h-missing-clodius-wheel, world/train/c1-make-cc1plus-killed-
+    # raspberry-pi (where specific rules win)
+    ("build-error-backstop", "Failed to compile."),
+    ("build-error-backstop", "  error: command 'gcc' failed with exit status 1"),
+    ("build-error-backstop", "compilation terminated."),
     (
         "nuget-restore-error",
         "/home/runner/work/app/app/App.csproj : error NU1101: Unable to find package "

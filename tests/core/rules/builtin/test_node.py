@@ -21,6 +21,25 @@ POSITIVE: list[tuple[str, str]] = [
     ),
     ("npm-eresolve", "npm ERR! ERESOLVE unable to resolve dependency tree"),
     ("npm-eresolve", "npm error ERESOLVE could not resolve"),
+    # npm 11.19.1 here
+    ("npm-package-not-found", "npm error notarget No matching version found for left-pad@99.0.0."),
+    # world/train/c2-npm-ejsonparse-unexpected-brace-trailing-comma (expressjs/cookie-parser#51),
+    # world/train/c2-npm-ejsonparse-repo-package-json-fix-pr (geekxh/hello-interview#3), and
+    # npm 11.19.1 here on a trailing comma
+    ("npm-package-json-invalid", "npm ERR! code EJSONPARSE"),
+    ("npm-package-json-invalid", "npm ERR! JSON.parse Failed to parse json"),
+    (
+        "npm-package-json-invalid",
+        "npm ERR! JSON.parse Unexpected token } in JSON at position 215 while parsing near "
+        '\'...  "test": "jest",',
+    ),
+    (
+        "npm-package-json-invalid",
+        "npm error JSON.parse Invalid package.json: JSONParseError: Expected double-quoted property"
+        ' name in JSON at position 76 while parsing near "...  \\"test\\": \\"jest\\",\\n  }\\n}\\n"',
+    ),
+    # world/train/c2-npm-ci-invalid-version-file-spec (facebook/regenerator#617)
+    ("npm-invalid-version", "npm ERR! Invalid Version: file:packages/preset"),
     (
         "npm-package-not-found",
         "npm error 404  The requested resource 'left-pad-zzz-nonexistent-qq@*' could not be "

@@ -18,6 +18,26 @@ POSITIVE: list[tuple[str, str]] = [
         "ERROR: Could not find a version that satisfies the requirement oso (from versions: none)",
     ),
     ("pip-no-matching-distribution", "ERROR: No matching distribution found for oso"),
+    # world/train/c2-upstream-ci-numpy-missing-meson-python-nightly (pydata/xarray#7969): the
+    # pip run installing a source build's build dependencies
+    (
+        "pip-no-matching-distribution",
+        "      ERROR: No matching distribution found for meson-python==0.13.1",
+    ),
+    # world/train/c2-pipenv-resolutionimpossible-protobuf-streamlit-dbt (pypa/pipenv#5823)
+    (
+        "pip-resolution-impossible",
+        "pipenv.patched.pip._vendor.resolvelib.resolvers.ResolutionImpossible: "
+        "[RequirementInformation(requirement=SpecifierRequirement('protobuf<4,>=3.12'), "
+        "parent=LinkCandidate('https://files.pythonhosted.org/packages/ed/7c/streamlit-1.20.0-"
+        "py2.py3-none-any.whl (from https://pypi.org/simple/streamlit/) (requires-python:>=3.7, "
+        "!=3.9.7)'))]",
+    ),
+    # pipenv's install --deploy (find_string hit 3931491111, a Heroku build)
+    (
+        "pipenv-lock-out-of-date",
+        "remote:        Your Pipfile.lock (11aa32) is out of date. Expected: (c9675e).",
+    ),
     (
         "pip-resolution-impossible",
         "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/"

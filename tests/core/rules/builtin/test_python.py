@@ -19,6 +19,14 @@ POSITIVE: list[tuple[str, str]] = [
     ("python-module-not-found", "/usr/bin/python3: No module named pytest"),
     ("python-syntax-error", "E   SyntaxError: invalid syntax"),
     ("python-syntax-error", "IndentationError: unexpected indent"),
+    # world/train/c2-ansible-sanity-fstring-expecting-brace (ansible/ansible#84942)
+    (
+        "python-syntax-error",
+        "lib/ansible/utils/path.py:0:0: traceback: SyntaxError: f-string: expecting '}' (at "
+        "lib/ansible/utils/collection_loader/_collection_finder.py:1166:104)",
+    ),
+    # CPython 3.11 compileall here
+    ("python-syntax-error", "Sorry: IndentationError: unexpected indent (bad.py, line 2)"),
     (
         "python-cannot-import-name",
         "ImportError: cannot import name 'soft_unicode' from 'markupsafe' "
@@ -33,6 +41,10 @@ POSITIVE: list[tuple[str, str]] = [
         "yaml-syntax-error",
         "ERROR: yaml.scanner.ScannerError: mapping values are not allowed here",
     ),
+    # world/train/c2-yq-parsererror-build-data-yaml (openshift-eng/ocp-build-data#2138)
+    ("yaml-syntax-error", "yq: Error running jq: ParserError: while parsing a block mapping"),
+    # js-yaml 4.3.2 here
+    ("yaml-syntax-error", "YAMLException: bad indentation of a mapping entry (3:2)"),
     (
         "python-script-not-found",
         "python3: can't open file '/home/runner/work/app/app/setup.py': [Errno 2] No such file "
@@ -58,3 +70,8 @@ def test_own_package_is_retargeted_to_the_derived_rule() -> None:
     assert diagnosis.rule == "python-own-package-not-importable"
     assert diagnosis.category is Category.DEPENDENCY_ISSUE
     assert not diagnosis.fixes
+
+
+def test_a_json_parse_of_an_html_page_is_not_a_syntax_error() -> None:
+    diagnosis = _scan("SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON")
+    assert diagnosis.category is not Category.SYNTAX_ERROR
