@@ -199,7 +199,11 @@ def main() -> int:
         for side in shown:
             for line in tallies[side].misses:
                 print(f"miss {side:8}", line)
-    return 1 if any(t.unsafe_fix for t in tallies.values()) or corpus.unsafe else 0
+    # The gate holds on what rules are written against (the corpus and the training
+    # split). Held-out figures are a measurement, reported above: gating on them would
+    # make whoever fails the gate read the held-out logs, and they would stop being held out.
+    gated = (tallies["corpus"], tallies["train"])
+    return 1 if any(t.unsafe_fix for t in gated) or corpus.unsafe else 0
 
 
 if __name__ == "__main__":

@@ -190,6 +190,7 @@ def _analyse_job(
             redact=redactor,
             conclusion=job.conclusion,
             runner=runner.from_labels(job.labels),
+            job_name=job.name,
         ),
     )
     download = runs.LogDownload(client, job.id)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from autorecover.core.analysis import modulemap
-from autorecover.core.analysis.diagnose import analyze_text
+from autorecover.core.analysis.diagnose import AnalysisContext, analyze_text
 from autorecover.core.analysis.propose import (
     OWN_PACKAGE_RULE,
     Ranked,
@@ -657,6 +657,10 @@ ModuleNotFoundError: No module named 'yaml'
         (ACTION_SCRIPT, "in an action's code (/home/runner/work/_actions/acme/"),
         (BUILD_TIME, "while pip builds the package: a build requirement"),
         (AFTER_FAILED_INSTALL, "an earlier install failed (pip-no-matching-distribution"),
+        (
+            "Complete job name: test / base (ubuntu, 3.12-dev)\n" + PLAIN,
+            "the job 'test / base (ubuntu, 3.12-dev)' runs without optional dependencies",
+        ),
     ],
 )
 def test_a_requirement_is_not_proposed_where_it_would_not_help(log: str, why: str) -> None:
@@ -666,7 +670,24 @@ def test_a_requirement_is_not_proposed_where_it_would_not_help(log: str, why: st
     assert why in diagnosis.reason
 
 
-def test_a_requirement_is_proposed_for_the_projects_own_import() -> None:
-    diagnosis = analyze_text(PLAIN)
-    assert diagnosis.action is Action.FIX_PR
-    assert [fix.spec for fix in diagnosis.fixes] == ["add-requirement:PyYAML"]
+@pytest.mark.parametrize(
+    ("job_name", "fixed"),
+    [
+        (None, True),
+        ("test (ubuntu-latest, 3.12)", True),
+        ("database migrations", True),  # a word that only contains "base"
+        ("min-versions / 3.9", True),  # minimum versions: everything is installed
+        ("minimal (3.12)", False),
+        ("py3.12 no-extras", False),
+        ("core only", False),
+    ],
+)
+def test_a_requirement_is_proposed_unless_the_job_runs_without_optional_deps(
+    job_name: str | None, fixed: bool
+) -> None:
+    diagnosis = analyze_text(PLAIN, context=AnalysisContext(job_name=job_name))
+    assert (diagnosis.action is Action.FIX_PR) is fixed
+    if fixed:
+        assert [fix.spec for fix in diagnosis.fixes] == ["add-requirement:PyYAML"]
+    else:
+        assert "runs without optional dependencies by design" in diagnosis.reason

@@ -60,6 +60,8 @@ class AnalysisContext:
     # "github-hosted" or "self-hosted" as the jobs API says (runner.from_labels); None: tell
     # from what the log's "Set up job" printed.
     runner: str | None = None
+    # The job's name as the jobs API gives it; None: what "Set up job" printed.
+    job_name: str | None = None
 
 
 class JobAnalysis:
@@ -190,7 +192,9 @@ def _diagnose(
     rule = primary.rule
     captures = dict(primary.record.captures)
     sureness = confidence(primary, ranked, failing)
-    fixes, blocker = propose_fixes(ranked, primary, resolve, scan.requirements_file)
+    fixes, blocker = propose_fixes(
+        ranked, primary, resolve, scan.requirements_file, context.job_name or scan.job_name
+    )
     action, reason = propose_action(primary, sureness, fixes, blocker, context.min_confidence)
     if on_self_hosted and action is Action.ISSUE:
         reason = (

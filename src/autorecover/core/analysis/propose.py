@@ -37,6 +37,15 @@ ACTION_CODE = re.compile(r"[/\\]_actions[/\\]|^/var/run/act/actions/")
 # built, in an isolated environment that only `[build-system] requires` populates
 # (https://pip.pypa.io/en/stable/reference/build-system/#build-isolation).
 BUILD_SUBPROCESS = re.compile(r"\[end of output\]|<pip-setuptools-caller>|egg_info did not run")
+# A job named for running without the optional dependencies ("base", "minimal", "no
+# extras", "core only"): a module missing there is an import that must be made optional
+# (networkx/networkx#6756: the "base" job caught a top-level `import numpy`), not a
+# requirement to add. Minimum-*versions* jobs install everything and are not matched.
+MINIMAL_JOB = re.compile(
+    r"\b(?:base|minimal|bare|core[-_ ]only|no[-_ ]?(?:optional|extras?|deps)"
+    r"|without[-_ ](?:optional|extras?|deps|dependencies))\b",
+    re.IGNORECASE,
+)
 # Install failures an earlier step can leave behind, making a module missing later.
 INSTALL_CATEGORIES = (Category.DEPENDENCY_ISSUE, Category.NETWORK_ERROR)
 
@@ -114,7 +123,11 @@ def confidence(primary: Ranked, ranked: list[Ranked], failing: Step | None) -> f
 
 
 def propose_fixes(
-    ranked: list[Ranked], primary: Ranked, resolve: Resolver, requirements_file: str | None = None
+    ranked: list[Ranked],
+    primary: Ranked,
+    resolve: Resolver,
+    requirements_file: str | None = None,
+    job_name: str | None = None,
 ) -> tuple[tuple[Fix, ...], str]:
     """Fixes for the significant findings of the failing step, and why not when a
     finding there has none (then fixing alone would not make the job pass).
@@ -140,7 +153,7 @@ def propose_fixes(
             continue
         params = {key: fill(value, dict(item.record.captures)) for key, value in spec.params}
         if spec.fixer == FIXER_ADD_REQUIREMENT:
-            if why := requirement_misplaced(item, ranked):
+            if why := requirement_misplaced(item, ranked, job_name):
                 blocker = blocker or why
                 continue
             resolution = resolve(params.get("module", ""))
@@ -178,11 +191,17 @@ def propose_fixes(
     return result, blocker
 
 
-def requirement_misplaced(item: Ranked, ranked: list[Ranked]) -> str:
+def requirement_misplaced(item: Ranked, ranked: list[Ranked], job_name: str | None = None) -> str:
     """Why adding the missing module to the project's requirements would not fix the job,
     or "" when it would: the import is in an action's code, it runs while pip builds the
-    package, or an install earlier in the job failed and the module is its casualty."""
+    package, the job runs without optional dependencies by design, or an install earlier
+    in the job failed and the module is its casualty."""
     record = item.record
+    if job_name and (named := MINIMAL_JOB.search(job_name)):
+        return (
+            f"the job '{job_name}' runs without optional dependencies by design "
+            f"('{named.group(0)}'): the import should be made optional, not required"
+        )
     frames = [m for _, text in record.before if (m := IMPORTING_FRAME.search(text))]
     if frames:
         path = frames[-1].group("path") or frames[-1].group("short")

@@ -49,6 +49,7 @@ class LogScan:
         self.dropped = 0
         self.repo_hint: str | None = None
         self.requirements_file: str | None = None
+        self.job_name: str | None = None
         self.runner_marks: set[str] = set()  # "hosted", "self-hosted" (core/analysis/runner.py)
         self.exit_context: list[tuple[int, str]] = []
         self.tail: deque[tuple[int, str]] = deque(maxlen=EXIT_CONTEXT)
@@ -83,6 +84,9 @@ class LogScan:
                     continue
                 if kind == "reqfile":
                     self.requirements_file = value
+                    continue
+                if kind == "jobname":
+                    self.job_name = self.job_name or value
                     continue
                 if kind == "exit" and not self.exit_context and value not in ("", "0"):
                     lines_cache = lines_cache or data.split(b"\n")

@@ -150,6 +150,9 @@ STRUCTURE_PATTERNS: dict[str, str] = {
     # What kind of machine ran the job (core/analysis/runner.py).
     **{f"hosted:{n}": mark for n, mark in enumerate(HOSTED_MARKS)},
     "self-hosted": SELF_HOSTED_MARK,
+    # The job's name as "Set up job" prints it (a matrix job's values included): a job
+    # named for running without optional dependencies (core/analysis/propose.py).
+    "jobname": r"^Complete job name: (?P<v>.+)$",
     # Where the project's name shows: actions/checkout and pytest's header. Used to tell
     # the project's own package from a third-party one in `No module named 'x'`.
     "repo": r"^Syncing repository: (?P<v>[\w.-]+/[\w.-]+)",
