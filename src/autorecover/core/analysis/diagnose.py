@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from autorecover.constants import CONFIG_PATH, DEFAULT_MIN_CONFIDENCE, SELF_HOSTED
-from autorecover.core.analysis import evidence, modulemap
+from autorecover.core.analysis import evidence, modulemap, stepkind
 from autorecover.core.analysis.fingerprint import fingerprint, identity
 from autorecover.core.analysis.lines import Chunk, Limits, LineChunker
 from autorecover.core.analysis.propose import (
@@ -247,6 +247,7 @@ def _no_match(
     failing: str | None,
 ) -> Diagnosis:
     tracker = scan.tracker
+    category, sureness, hinted = Category.UNKNOWN, 0.0, ""
     marked = bool(tracker.exit_code) or tracker.errors > 0
     cancelled = context.conclusion == "cancelled" or (tracker.cancelled and not marked)
     failed = marked or (context.conclusion in FAILED_CONCLUSIONS and not cancelled)
@@ -257,6 +258,10 @@ def _no_match(
         step = tracker.failing_step()
         start = step.start_line if step else 0
         lines = [(n, text) for n, text in scan.exit_context or list(scan.tail) if n >= start]
+        if named and (found := stepkind.hint(named)):
+            category, hinted = found
+            sureness = stepkind.HINT_CONFIDENCE
+            reason += f"; the step runs {hinted}, so most likely a {category}"
     elif cancelled:
         action, reason = Action.NONE, "the job was cancelled and no timeout was reported"
         title = "Job cancelled"
@@ -270,13 +275,19 @@ def _no_match(
     key = "\n".join(text for _, text in lines[-3:])
     return Diagnosis(
         source=source,
-        category=Category.UNKNOWN,
+        category=category,
         severity=Severity.HIGH if failed else Severity.LOW,
-        confidence=0.0,
+        confidence=sureness,
         title=title,
         explanation=(
             "None of the knowledge base's rules matched this log. The last lines of the "
             "failing step are shown as evidence."
+            + (
+                f" The step runs `{hinted}`, so the category is a guess from the command, "
+                "not from the output."
+                if hinted
+                else ""
+            )
             if failed
             else "The log holds no sign of a failure."
         ),
