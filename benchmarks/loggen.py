@@ -13,6 +13,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from autorecover.core.analysis.diagnose import analyze_text
+
 FAILURE_LINES = (
     b"E   ModuleNotFoundError: No module named 'yaml'",
     b"would reformat /home/runner/work/app/app/src/app/cli.py",
@@ -112,9 +114,56 @@ def generate(size: int, seed: int = 7) -> Iterator[bytes]:
     yield b"".join(block)
 
 
-def write(path: Path, size: int, seed: int = 7) -> Path:
+# The corpus the rules were written from and the world corpus's training part (never the
+# held-out part: tests/data/logs/world/README.md).
+CORPUS_DIRS = ("tests/data/logs/public", "tests/data/logs/tools", "tests/data/logs/world/train")
+
+
+def failure_lines(root: Path, families: int = 150) -> list[bytes]:
+    """One real failure line per rule, for up to `families` rules: the line each corpus
+    log's primary diagnosis rests on, as the log printed it."""
+    by_rule: dict[str, bytes] = {}
+    for directory in CORPUS_DIRS:
+        for log in sorted((root / directory).glob("*.log")):
+            diagnosis = analyze_text(log.read_bytes())
+            for finding in diagnosis.findings:
+                line = finding.text.encode()
+                if finding.rule and finding.rule not in by_rule and line not in by_rule.values():
+                    by_rule[finding.rule] = line
+            if len(by_rule) >= families:
+                return list(by_rule.values())
+    return list(by_rule.values())
+
+
+def generate_dense(
+    size: int, failures: list[bytes], seed: int = 7, every: int = 3000
+) -> Iterator[bytes]:
+    """Yield ~`size` bytes of log with a failure line every ~`every` lines, cycling through
+    `failures`, as in a long test suite whose failures are spread through the whole log."""
+    rng = random.Random(seed)
+    written = 0
+    n = 0
+    block: list[bytes] = [b"2024-03-12T10:00:00.0000000Z ##[group]Run pytest -q\n"]
+    while written < size:
+        n += 1
+        line = _noise(rng, n)
+        if rng.randrange(every) == 0:
+            line = failures[n % len(failures)]
+        block.append(_stamp(rng, n // 100) + line + b"\n")
+        if len(block) >= 2000:
+            data = b"".join(block)
+            written += len(data)
+            yield data
+            block = []
+    block.append(b"2024-03-12T11:00:02.0000000Z ##[error]Process completed with exit code 1.\n")
+    yield b"".join(block)
+
+
+def write(path: Path, size: int, seed: int = 7, failures: list[bytes] | None = None) -> Path:
+    """A log as `generate` makes it, or as `generate_dense` does when `failures` are given."""
+    blocks = generate(size, seed) if failures is None else generate_dense(size, failures, seed)
     with path.open("wb") as out:
-        for data in generate(size, seed):
+        for data in blocks:
             out.write(data)
     return path
 

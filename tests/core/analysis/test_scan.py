@@ -57,11 +57,11 @@ def scan(
     text: str, chunk_size: int = 1 << 20, ruleset: RuleSet = RULES, presearch: bool = False
 ) -> LogScan:
     """Scan `text` as `JobAnalysis` does: chunked by the real `LineChunker`; with
-    `presearch` the Set's candidates are passed in as the analysis's worker thread does."""
+    `presearch` the Set's blocks are passed in as the analysis's worker thread does."""
     log = LogScan(ruleset.matcher(STRUCTURE_PATTERNS))
     chunker = LineChunker(Limits(chunk_size=chunk_size))
     for chunk in chunker.feed_all([text.encode()]):
-        found = log.matcher.candidates(chunk.data) if presearch else None
+        found = log.matcher.blocks(chunk.data) if presearch else None
         log.chunk(chunk.data, chunk.first_line, chunk.n_lines, found)
     log.tracker.close(log.last_line)
     return log
@@ -121,7 +121,7 @@ def test_reported_lines_drop_timestamps_and_resolve_redraws() -> None:
     assert record.after == [(3, "red")]
 
 
-@pytest.mark.parametrize("presearch", [False, True], ids=["scan-searches", "candidates-given"])
+@pytest.mark.parametrize("presearch", [False, True], ids=["scan-searches", "blocks-given"])
 @pytest.mark.parametrize("chunk_size", CHUNKINGS)
 def test_records_know_their_step_and_captures(chunk_size: int, presearch: bool) -> None:
     text = (

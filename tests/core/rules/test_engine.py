@@ -10,7 +10,7 @@ import pytest
 
 from autorecover.core.analysis.lines import LineChunker
 from autorecover.core.analysis.steps import STRUCTURE_PATTERNS
-from autorecover.core.rules.engine import MAX_HITS_PER_PATTERN, Matcher
+from autorecover.core.rules.engine import BLOCK_SIZE, MAX_HITS_PER_PATTERN, Block, Matcher
 from autorecover.core.rules.loader import load_ruleset
 from autorecover.core.rules.schema import Rule, parse_rule
 from testing import DATA
@@ -134,7 +134,8 @@ def test_scan_runs_only_the_candidates_it_is_given() -> None:
     data = b"mirror said 503\nfatal: disk\n"
     shout = next(i for i, e in enumerate(MATCHER.entries) if e.rule == 1)
     assert MATCHER.scan(data, [])[0] == []
-    assert [label(MATCHER, h.entry) for h in MATCHER.scan(data, [shout])[0]] == ["shout"]
+    only = [Block(0, len(data), (shout,))]
+    assert [label(MATCHER, h.entry) for h in MATCHER.scan(data, only)[0]] == ["shout"]
     assert [label(MATCHER, h.entry) for h in MATCHER.scan(data)[0]] == ["mirror", "shout"]
 
 
@@ -195,3 +196,32 @@ def test_set_and_single_patterns_agree_on_the_corpus() -> None:
         alone = [i for i, entry in enumerate(fresh.entries) if entry.regex.search(data)]
         assert sorted(fresh.candidates(data)) == alone, name
     assert fresh.fallbacks == 0
+
+
+def test_blocks_are_line_aligned_and_cover_every_match() -> None:
+    """Hits located block by block are what each pattern finds over the whole chunk,
+    including a line that straddles a block's nominal boundary."""
+    filler = b"x" * 100 + b"\n"
+    lines = [filler] * (3 * BLOCK_SIZE // len(filler))
+    lines[BLOCK_SIZE // len(filler)] = b"y" * 60 + b" mirror said 503 " + b"y" * 60 + b"\n"
+    lines[5] = b"fatal: early\n"
+    lines[-2] = b"pkg late\n"
+    data = b"".join(lines)
+    blocks = MATCHER.blocks(data)
+    assert all(data[b.start - 1 : b.start] in (b"", b"\n") for b in blocks)
+    assert all(data[b.end - 1 : b.end] == b"\n" for b in blocks)
+    hits, _ = MATCHER.scan(data, blocks)
+    whole = sorted(
+        (m.start(), i)
+        for i in MATCHER.candidates(data)
+        for m in MATCHER.entries[i].regex.finditer(data)
+    )
+    assert [(h.start, h.entry) for h in hits] == whole
+    assert {label(MATCHER, h.entry) for h in hits} == {"mirror", "shout", "opt"}
+
+
+def test_the_hit_cap_holds_across_blocks() -> None:
+    data = b"mirror down\n" * (BLOCK_SIZE // 4)  # many blocks, each full of matches
+    assert len(MATCHER.blocks(data)) > 2
+    found, more = MATCHER.scan(data)
+    assert (len(found), more) == (MAX_HITS_PER_PATTERN, 1)

@@ -40,13 +40,14 @@ from autorecover.adapters.github.errors import (
     rate_limit_wait,
 )
 from autorecover.constants import BOT_NAME
+from autorecover.core.analysis.lines import CHUNK_SIZE
 from autorecover.errors import UserError
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 
 MAX_RATE_LIMIT_WAITS = 3
-LOG_BLOCK = 1 << 20
+LOG_BLOCK = CHUNK_SIZE  # the analyzer's chunk: no re-buffering in between
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 

@@ -34,6 +34,7 @@ from autorecover.core.models import (
     LogStats,
     Severity,
 )
+from autorecover.core.rules.engine import Block
 from autorecover.core.rules.loader import RuleSet, load_ruleset
 from autorecover.core.rules.schema import PLACEHOLDER_RE, fill
 
@@ -81,9 +82,9 @@ class JobAnalysis:
         on a 2-core runner the two overlap (one chunk in flight, so memory stays flat)."""
         matcher = self.scan.matcher
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="autorecover-scan") as pool:
-            in_flight: tuple[Chunk, Future[list[int]]] | None = None
+            in_flight: tuple[Chunk, Future[list[Block]]] | None = None
             for chunk in self.chunker.feed_all(blocks):
-                future = pool.submit(matcher.candidates, chunk.data)
+                future = pool.submit(matcher.blocks, chunk.data)
                 if in_flight is not None:
                     self._scan(*in_flight)
                 in_flight = (chunk, future)
@@ -91,7 +92,7 @@ class JobAnalysis:
                 self._scan(*in_flight)
         self.scan.tracker.close(self.scan.last_line)
 
-    def _scan(self, chunk: Chunk, found: Future[list[int]]) -> None:
+    def _scan(self, chunk: Chunk, found: Future[list[Block]]) -> None:
         self.scan.chunk(chunk.data, chunk.first_line, chunk.n_lines, found.result())
 
     def explained(self) -> bool:

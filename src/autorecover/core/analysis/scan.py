@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from autorecover.core.analysis.lines import resolve_redraws, strip_timestamp
 from autorecover.core.analysis.steps import Step, StepTracker
-from autorecover.core.rules.engine import Matcher
+from autorecover.core.rules.engine import Block, Matcher
 from autorecover.core.rules.schema import Rule
 
 MAX_FINDINGS_PER_RULE = 5
@@ -59,10 +59,10 @@ class LogScan:
     # -- scanning ------------------------------------------------------------------------
 
     def chunk(
-        self, data: bytes, first_line: int, n_lines: int, candidates: list[int] | None = None
+        self, data: bytes, first_line: int, n_lines: int, blocks: list[Block] | None = None
     ) -> None:
         lines_cache: list[bytes] | None = None
-        hits, over = self.matcher.scan(data, candidates)
+        hits, over = self.matcher.scan(data, blocks)
         self.dropped += over
         if self.pending:
             lines_cache = data.split(b"\n")
