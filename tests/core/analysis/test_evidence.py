@@ -105,3 +105,38 @@ def test_findings_and_evidence_of_a_log_are_redacted_as_a_whole_t19() -> None:
     shown = "\n".join(e.text for e in d.evidence) + "\n".join(f.text for f in d.findings)
     assert "FAILED tests/test_k.py::test_load" in shown
     assert "MIIEow" not in shown and "Lt2xVb" not in shown
+
+
+# The shapes of real logs in the world corpus's training part:
+# c1-cargo-index-crates-timeout-windows and c1-gradle-exec-output-handler-heap-space.
+RETRIES = """\
+##[group]Run cargo build
+##[endgroup]
+warning: spurious network error (3 tries remaining): [28] Timeout was reached
+Updating crates.io index
+warning: spurious network error (2 tries remaining): [28] Timeout was reached
+Updating crates.io index
+warning: spurious network error (1 tries remaining): [28] Timeout was reached
+Updating crates.io index
+error: failed to download from `https://index.crates.io/3/s/syn`
+##[error]Process completed with exit code 101.
+"""
+HEAP = """\
+##[group]Run ./gradlew assemble
+##[endgroup]
+java.lang.OutOfMemoryError: Java heap space
+	at java.base/java.util.Arrays.copyOf(Arrays.java:3537)
+	at java.base/java.io.ByteArrayOutputStream.ensureCapacity(ByteArrayOutputStream.java:100)
+##[error]Process completed with exit code 1.
+"""
+
+
+def test_a_retried_failure_is_shown_once() -> None:
+    texts = [line.text for line in analyze_text(RETRIES).evidence]
+    assert sum("spurious network error" in text for text in texts) == 1
+
+
+def test_stack_frames_do_not_continue_the_message() -> None:
+    texts = [line.text for line in analyze_text(HEAP).evidence]
+    assert texts[0] == "java.lang.OutOfMemoryError: Java heap space"
+    assert not any(text.lstrip().startswith("at ") for text in texts)

@@ -48,6 +48,11 @@ _VOCABULARY: tuple[tuple[Any, int], ...] = tuple(
     )
 )
 
+# A stack frame (Java/Kotlin/C# `at pkg.Cls.method(File.java:12)`, Node `at fn (file:1:2)`):
+# it says where, not what; the message above it is the evidence.
+_FRAME = re2.compile(r"^\s+at \S.*[(:]\S*\d+\)?$")
+_DIGITS = re2.compile(r"\d+")
+
 Redact = Callable[[str], str]
 
 
@@ -63,8 +68,17 @@ def score(text: str) -> int:
 
 
 def _continues(text: str) -> bool:
-    """A line that carries on the message above it: indented, or pytest's `E` lines."""
-    return not is_framing(text) and (text.startswith((" ", "\t", "E ")) or score(text) > 0)
+    """A line that carries on the message above it: indented, or pytest's `E` lines; not
+    a stack frame."""
+    if is_framing(text) or _FRAME.match(text):
+        return False
+    return text.startswith((" ", "\t", "E ")) or score(text) > 0
+
+
+def _shape(text: str) -> str:
+    """A line with its numbers blanked: retries of one failure (`3 tries remaining`, `2
+    tries remaining`) have one shape, and a person needs to read it once."""
+    return _DIGITS.sub("#", text.strip())
 
 
 def for_match(
@@ -85,11 +99,17 @@ def for_match(
             if not _continues(text):
                 break
             lines.setdefault(number, EvidenceLine(number, redact(text)))
+    # The continuation is shown as printed; further findings only when they are not the
+    # same failure again.
+    shapes = {_shape(line.text) for line in lines.values()}
     for item in sorted(ranked, key=rank_key, reverse=True):
         if len(lines) >= MAX_LINES:
             break
         record = item.record
         if record.line and item.in_failing and item.rule.significant and record.line not in lines:
+            if (shape := _shape(record.text)) in shapes:
+                continue  # the same failure again (a retry, a repeated summary)
+            shapes.add(shape)
             lines[record.line] = EvidenceLine(record.line, redact(record.text), True)
     first = [lines.pop(primary.record.line)] if primary.record.line in lines else []
     rest = [lines[n] for n in sorted(lines)]
