@@ -78,7 +78,7 @@ def _continues(text: str) -> bool:
 def _shape(text: str) -> str:
     """A line with its numbers blanked: retries of one failure (`3 tries remaining`, `2
     tries remaining`) have one shape, and a person needs to read it once."""
-    return _DIGITS.sub("#", text.strip())
+    return str(_DIGITS.sub("#", text.strip()))
 
 
 def for_match(
