@@ -265,13 +265,17 @@ class LineChunker:
             return
         self._pending = data[last + 1 :]
         self._check_overlong()
-        body = data[: last + 1]
+        # Chunks are cut from `data` directly: one copy per chunk, not two.
         size = self.limits.chunk_size
+        body_end = last + 1
+        if body_end <= size:
+            yield from self._emit(data if body_end == len(data) else data[:body_end])
+            return
         start = 0
-        while start < len(body):
-            end = body.find(b"\n", min(start + size, len(body)) - 1)
-            end = len(body) if end < 0 else end + 1
-            yield from self._emit(body[start:end])
+        while start < body_end:
+            end = data.find(b"\n", min(start + size, body_end) - 1, body_end)
+            end = body_end if end < 0 else end + 1
+            yield from self._emit(data[start:end])
             start = end
 
     def _check_overlong(self) -> None:
