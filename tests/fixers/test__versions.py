@@ -4,11 +4,8 @@ when the install fails."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import sys
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +27,7 @@ from autorecover.fixers._versions import (
     pins_from_requirements,
     required_versions,
 )
+from testing.wheels import build_wheel
 
 if TYPE_CHECKING:
     from testing.gitfixtures import GitSandbox
@@ -143,31 +141,6 @@ def test_find_pins_reads_tracked_files_in_order(tmp_path: Path) -> None:
 
 
 # -- installing a pinned version -------------------------------------------------------------
-
-
-def build_wheel(directory: Path, name: str, version: str) -> Path:
-    """A minimal pure-Python wheel whose `python -m <name>` prints its version."""
-    files = {
-        f"{name}/__init__.py": f"__version__ = {version!r}\n",
-        f"{name}/__main__.py": f"print('{name}, {version} (test wheel)')\n",
-        f"{name}-{version}.dist-info/METADATA": (
-            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-        ),
-        f"{name}-{version}.dist-info/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: autorecover-tests\nRoot-Is-Purelib: true\n"
-            "Tag: py3-none-any\n"
-        ),
-    }
-    record = []
-    path = directory / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as archive:
-        for member, text in files.items():
-            archive.writestr(member, text)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest())
-            record.append(f"{member},sha256={digest.rstrip(b'=').decode()},{len(text)}")
-        record.append(f"{name}-{version}.dist-info/RECORD,,")
-        archive.writestr(f"{name}-{version}.dist-info/RECORD", "\n".join(record) + "\n")
-    return path
 
 
 @pytest.fixture

@@ -17,12 +17,15 @@ from autorecover.core.models import Fix
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext, FixerError
 from autorecover.fixers._toolenv import ToolEnv
+from testing.wheels import local_index
 
 if TYPE_CHECKING:
     from testing.gitfixtures import GitSandbox, MakeCheckout
 
 
 FIXER = REGISTRY["add-requirement"]
+# The package index the tests resolve pins from: built in the test, never PyPI.
+INDEX = {"PyYAML": ["6.0.1", "6.0.2"], "responses": ["0.25.3"]}
 
 
 def fix(module: str, distribution: str) -> Fix:
@@ -50,7 +53,7 @@ def project(tmp_path: Path, git_sandbox: GitSandbox) -> MakeProject:
             (root / rel).write_text(text)
         index = tuple(IndexEntry("100644", "0" * 40, 0, rel) for rel in files)
         options.setdefault("trusted", True)
-        tools = ToolEnv(tmp_path / "cache")
+        tools = ToolEnv(tmp_path / "cache", install_options=local_index(tmp_path / "index", INDEX))
         return FixContext(root, tuple(files), index, tools, Redactor(), **options)  # type: ignore[arg-type]
 
     return make
@@ -64,7 +67,7 @@ def edit(ctx: FixContext, f: Fix) -> tuple[str, str]:
     verification = FIXER.verify(f, ctx)
     assert verification.passed, verification.output
     assert "declared, not installed" in verification.output
-    assert result.tool == "add-requirement" and len(result.changed_files) == 1
+    assert result.tool == "autorecover" and result.version and len(result.changed_files) == 1
     path = result.changed_files[0]
     return path, (ctx.root / path).read_text()
 
@@ -173,18 +176,29 @@ def test_requirements_files(project: MakeProject) -> None:
     path, text = edit(ctx, YAML)
     assert (path, text) == (
         "requirements.txt",
-        "# Runtime dependencies\nrequests==2.32.3\nPyYAML\n",
+        "# Runtime dependencies\nrequests==2.32.3\nPyYAML==6.0.2\n",
     )
     path, text = edit(ctx, RESPONSES)
-    assert path == "requirements-dev.txt" and text.endswith("black==24.1.0\nresponses\n")
+    assert path == "requirements-dev.txt" and text.endswith("black==24.1.0\nresponses==0.25.3\n")
 
 
-def test_the_file_the_install_step_named_wins(project: MakeProject) -> None:
+def test_the_file_the_install_step_named_wins_for_tests(project: MakeProject) -> None:
     ctx = project(
         "req-pep621", {"requirements-ci.txt": "pytest\n"}, requirements_file="requirements-ci.txt"
     )
-    path, text = edit(ctx, YAML)
-    assert (path, text) == ("requirements-ci.txt", "pytest\nPyYAML\n")
+    path, text = edit(ctx, RESPONSES)
+    assert (path, text) == ("requirements-ci.txt", "pytest\nresponses\n")
+
+
+def test_library_code_gets_a_runtime_dependency_whatever_the_step_installs(
+    project: MakeProject,
+) -> None:
+    ctx = project(
+        "req-pep621", {"requirements-ci.txt": "pytest\n"}, requirements_file="requirements-ci.txt"
+    )
+    result = FIXER.apply(YAML, ctx)
+    assert result.changed_files == ("pyproject.toml",)
+    assert any("not added to requirements-ci.txt" in note for note in result.notes)
 
 
 @pytest.mark.parametrize(

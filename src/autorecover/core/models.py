@@ -350,6 +350,9 @@ class FixResult:
     tool: str  # the tool that ran (black, ruff) or the fixer that edited
     version: str  # the version that ran ("" for a pure edit)
     notes: tuple[str, ...] = ()  # redacted, capped
+    # Why a person must finish this change (a lock file to regenerate, an ambiguous place):
+    # it is delivered as an issue with the patch, never as a pull request.
+    hold: str = ""
 
 
 @dataclass(frozen=True, slots=True)

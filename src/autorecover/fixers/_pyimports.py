@@ -21,6 +21,7 @@ from autorecover.fixers._base import read_bytes
 MAX_FILES = 5000
 MAX_FILE_BYTES = 1024 * 1024
 TEST_DIRS = frozenset({"test", "tests", "testing"})
+MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
 
 
 def is_test_path(path: str) -> bool:
@@ -125,10 +126,15 @@ def own_modules(files: Iterable[str], pyproject: Mapping[str, Any]) -> set[str]:
     and under src/, modules next to tests (pytest puts test directories on sys.path), what
     pyproject.toml declares, and the project name itself."""
     names: set[str] = set()
+    files = list(files)
+    # Each distribution of a repository with several (opentelemetry-python's
+    # `opentelemetry-sdk/src/opentelemetry/...`) has its packages below its own manifest.
+    bases = {posixpath.dirname(p) for p in files if posixpath.basename(p) in MANIFESTS} - {""}
     for path in files:
         if not path.endswith(".py"):
             continue
-        parts = path.split("/")
+        base = max((b for b in bases if path.startswith(b + "/")), key=len, default="")
+        parts = path[len(base) + 1 if base else 0 :].split("/")
         if (parts[0] == "src" and len(parts) > 1) or (parts[0] in TEST_DIRS and len(parts) > 1):
             parts = parts[1:]
         top = parts[0]

@@ -9,6 +9,7 @@ appending a line.
 from __future__ import annotations
 
 import configparser
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -142,7 +143,22 @@ def _first_group(names: Iterable[str]) -> str | None:
     return next((group for group in TEST_GROUPS if group in present), None)
 
 
-def pyproject_target(data: Mapping[str, Any], tests_only: bool) -> Target | str | None:
+def _dynamic_file(data: Mapping[str, Any], path: str) -> Target | str:
+    """setuptools' `dynamic = ["dependencies"]` read from one requirements file
+    (https://setuptools.pypa.io/en/latest/userguide/pyproject_config.html#dynamic-metadata)."""
+    setuptools = (data.get("tool") or {}).get("setuptools") or {}
+    spec = (setuptools.get("dynamic") or {}).get("dependencies")
+    files = spec.get("file") if isinstance(spec, dict) else None
+    files = [files] if isinstance(files, str) else files
+    if isinstance(files, list) and len(files) == 1 and isinstance(files[0], str):
+        where = posixpath.normpath(posixpath.join(posixpath.dirname(path), files[0]))
+        return Target(where, Kind.REQUIREMENTS)
+    return "[project] dependencies are dynamic (read from another file by the build backend)"
+
+
+def pyproject_target(
+    data: Mapping[str, Any], tests_only: bool, path: str = "pyproject.toml"
+) -> Target | str | None:
     """The pyproject.toml table for the requirement; a reason when the project has no right
     place; None when pyproject.toml declares no dependencies at all."""
     project = data.get("project")
@@ -150,31 +166,25 @@ def pyproject_target(data: Mapping[str, Any], tests_only: bool) -> Target | str 
     if isinstance(project, dict):
         if tests_only:
             if group := _first_group(project.get("optional-dependencies") or {}):
-                return Target(
-                    "pyproject.toml", Kind.PYPROJECT, ("project", "optional-dependencies", group)
-                )
+                return Target(path, Kind.PYPROJECT, ("project", "optional-dependencies", group))
             if group := _first_group(data.get("dependency-groups") or {}):
-                return Target("pyproject.toml", Kind.PYPROJECT, ("dependency-groups", group))
-            return "only tests import it and pyproject.toml has no test or dev dependency group"
+                return Target(path, Kind.PYPROJECT, ("dependency-groups", group))
+            return f"only tests import it and {path} has no test or dev dependency group"
         if "dependencies" in (project.get("dynamic") or []):
-            return (
-                "[project] dependencies are dynamic (read from another file by the build backend)"
-            )
-        return Target("pyproject.toml", Kind.PYPROJECT, ("project", "dependencies"))
+            return _dynamic_file(data, path)
+        return Target(path, Kind.PYPROJECT, ("project", "dependencies"))
     if isinstance(poetry, dict) and "dependencies" in poetry:
         if not tests_only:
-            return Target("pyproject.toml", Kind.POETRY, ("tool", "poetry", "dependencies"))
+            return Target(path, Kind.POETRY, ("tool", "poetry", "dependencies"))
         if group := _first_group(poetry.get("group") or {}):
-            return Target(
-                "pyproject.toml", Kind.POETRY, ("tool", "poetry", "group", group, "dependencies")
-            )
+            return Target(path, Kind.POETRY, ("tool", "poetry", "group", group, "dependencies"))
         if "dev-dependencies" in poetry:
-            return Target("pyproject.toml", Kind.POETRY, ("tool", "poetry", "dev-dependencies"))
-        return "only tests import it and pyproject.toml has no Poetry test or dev group"
+            return Target(path, Kind.POETRY, ("tool", "poetry", "dev-dependencies"))
+        return f"only tests import it and {path} has no Poetry test or dev group"
     return None
 
 
-def setup_cfg_target(text: str, tests_only: bool) -> Target | None:
+def setup_cfg_target(text: str, tests_only: bool, path: str = "setup.cfg") -> Target | None:
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
@@ -189,12 +199,8 @@ def setup_cfg_target(text: str, tests_only: bool) -> Target | None:
             else []
         )
         group = _first_group(extras)
-        return (
-            Target("setup.cfg", Kind.SETUP_CFG, ("options.extras_require", group))
-            if group
-            else None
-        )
-    return Target("setup.cfg", Kind.SETUP_CFG, ("options", "install_requires"))
+        return Target(path, Kind.SETUP_CFG, ("options.extras_require", group)) if group else None
+    return Target(path, Kind.SETUP_CFG, ("options", "install_requires"))
 
 
 def requirements_target(files: Iterable[str], tests_only: bool) -> Target:
@@ -217,7 +223,44 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def add_to_requirements_txt(text: str, requirement: str) -> str:
+def _line_name(line: str) -> str | None:
+    bare = re.sub(r"(^|\s)#.*$", "", line).strip()
+    if not bare or bare.startswith("-") or bare.endswith("\\"):
+        return None
+    return _name(re.split(r"\s+--?[a-z]", bare, maxsplit=1)[0])
+
+
+def pinned_style(text: str) -> bool:
+    """Whether most requirements of the file are `==` pins (httpx's requirements.txt style)."""
+    lines = [line for line in text.splitlines() if _line_name(line)]
+    pinned = [line for line in lines if re.search(r"===?\s*[0-9]", line.split("#")[0])]
+    return bool(lines) and len(pinned) * 2 > len(lines)
+
+
+def _sorted(names: list[str]) -> bool:
+    return len(names) > 1 and names == sorted(names)
+
+
+def _insert_at(lines: list[str], name: str) -> int:
+    """Where a line for `name` goes: its sorted place when the file's requirement names are
+    sorted, else its sorted place in the last run of requirement lines when that run is
+    sorted (a file in commented sections, each sorted), else the end."""
+    found = [(i, n) for i, line in enumerate(lines) if (n := _line_name(line))]
+    runs: list[list[tuple[int, str]]] = []
+    for i, n in found:
+        if runs and runs[-1][-1][0] == i - 1:
+            runs[-1].append((i, n))
+        else:
+            runs.append([(i, n)])
+    for group in ([p for run in runs for p in run], runs[-1] if runs else []):
+        if _sorted([n for _, n in group]):
+            after = [i for i, n in group if n < name]
+            return after[-1] + 1 if after else group[0][0]
+    return len(lines)
+
+
+def add_to_requirements_txt(text: str, requirement: str, version: str | None = None) -> str:
+    """`requirement` (pinned `==version` when given) in the file's sorted place."""
     if re.search(r"--hash[=\s]", text):
         raise EditRefused("it pins hashes (--require-hashes): regenerate it with its lock tool")
     if _GENERATED.search(text):
@@ -225,7 +268,10 @@ def add_to_requirements_txt(text: str, requirement: str) -> str:
     newline = _newline(text)
     if text and not text.endswith(("\n", "\r")):
         text += newline
-    return f"{text}{requirement}{newline}"
+    lines = text.splitlines(keepends=True)
+    line = f"{requirement}=={version}" if version else requirement
+    lines.insert(_insert_at(lines, canonicalize_name(requirement)), line + newline)
+    return "".join(lines)
 
 
 def add_to_toml(text: str, keys: tuple[str, ...], requirement: str, *, poetry: bool) -> str:

@@ -13,6 +13,7 @@ wheels only (``--only-binary=:all:``): building an sdist would run its setup cod
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import secrets
 import shutil
@@ -106,6 +107,7 @@ class ToolEnv:
         self.redactor = redactor or Redactor()
         self._base_env = base_env
         self._resolved: dict[tuple[str, str | None], Tool] = {}
+        self._newest: dict[str, str] = {}
         home = self.cache_dir / "home"
         self.env = proc.minimal_env(
             {
@@ -209,6 +211,35 @@ class ToolEnv:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return target
+
+    def newest(self, requirement: str) -> str:
+        """The newest release the index offers for `requirement` (a name with an optional
+        specifier: `ruff~=0.12.0`), as pip would pick it: `pip install --dry-run --report`,
+        wheels only so no sdist's setup code runs (docs/security.md#s2). Raises InstallError."""
+        if requirement not in self._newest:
+            argv = [
+                *self.pip_command, "install", "--dry-run", "--quiet", "--no-deps",
+                "--ignore-installed", "--report", "-", "--no-input", *self.install_options,
+                "--only-binary=:all:", requirement,
+            ]  # fmt: skip
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                done = proc.run(
+                    argv,
+                    cwd=self.cache_dir,
+                    env=self._installer_env(),
+                    timeout=self.install_timeout,
+                    redact=self.redactor,
+                )
+                report = json.loads(done.stdout)
+                self._newest[requirement] = str(report["install"][0]["metadata"]["version"])
+            except proc.CommandError as exc:
+                raise InstallError(proc.cap(exc.output or exc.reason, 600)) from None
+            except OSError as exc:
+                raise InstallError(self.redactor(str(exc))) from None
+            except (ValueError, KeyError, IndexError, TypeError):
+                raise InstallError(f"pip gave no version for {requirement}") from None
+        return self._newest[requirement]
 
     def run(
         self, tool: Tool, args: Sequence[str], *, cwd: str | os.PathLike[str]

@@ -11,11 +11,11 @@ docs/security.md#tm06, #t18), so every condition below must hold before a file i
   wrong file or group, which a human must fix;
 * tracked code at the failing commit imports it (parsed with `ast`, never executed).
 
-The requirement goes where the project really declares dependencies: the requirements file
-the failing install step named, else pyproject.toml (`[project]` or Poetry; a test/dev group
-when only tests import it), else setup.cfg, else a requirements file. No version constraint is
-added: autorecover cannot know which version the code was written against without the network,
-and the PR says so.
+The requirement goes where the importing files say (`_placement`): library code -> the runtime
+dependencies of the distribution that owns it; tests -> what the failing step installs or the
+test group; CI scripts -> the file the failing step installs. In a file of `==` pins the
+newest release the index offers is pinned (the PR says where the version came from), else no
+constraint is added. A lock file covering the edited manifest holds the fix for a person.
 """
 
 from __future__ import annotations
@@ -30,10 +30,12 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from autorecover import __version__
 from autorecover.adapters.gitparse import is_protected_path, safe_relpath
 from autorecover.constants import FIXER_ADD_REQUIREMENT
 from autorecover.core.models import Fix, FixResult, Verification
 from autorecover.fixers._base import FixContext, FixerError, read_text
+from autorecover.fixers._placement import Placement, place
 from autorecover.fixers._pyimports import Importers, find_importers, own_modules
 from autorecover.fixers._reqfiles import (
     EditRefused,
@@ -44,14 +46,13 @@ from autorecover.fixers._reqfiles import (
     add_to_toml,
     declared_in,
     is_requirements_file,
+    pinned_style,
     pyproject_declarations,
-    pyproject_target,
-    requirements_target,
     requirements_txt_names,
     setup_cfg_declarations,
-    setup_cfg_target,
 )
 from autorecover.fixers._toolconfig import load_toml
+from autorecover.fixers._toolenv import InstallError
 
 UNPINNED_NOTE = (
     "added without a version constraint: autorecover cannot tell which version the code was "
@@ -64,7 +65,7 @@ class _Plan:
     module: str
     requirement: str
     importers: Importers
-    target: Target
+    placement: Placement
     notes: tuple[str, ...]
 
 
@@ -131,19 +132,27 @@ def _named_file(ctx: FixContext) -> Target | str | None:
     return Target(path, Kind.REQUIREMENTS)
 
 
-def choose_target(ctx: FixContext, importers: Importers) -> Target | str:
-    tests_only = importers.tests_only
+def choose_placement(ctx: FixContext, importers: Importers) -> Placement | str:
     named = _named_file(ctx)
-    if isinstance(named, Target):
-        return named
-    if "pyproject.toml" in ctx.files:
-        found = pyproject_target(load_toml(ctx.root, "pyproject.toml") or {}, tests_only)
-        if found is not None:
-            return found
-    text = read_text(ctx.root, "setup.cfg") if "setup.cfg" in ctx.files else None
-    if text is not None and (target := setup_cfg_target(text, tests_only)) is not None:
-        return target
-    return requirements_target(ctx.files, tests_only)
+    paths = importers.runtime + importers.tests
+    return place(ctx.root, ctx.files, paths, named if isinstance(named, Target) else None)
+
+
+def _pin(ctx: FixContext, target: Target, text: str, requirement: str) -> tuple[str | None, str]:
+    """(the version to pin, a note) for a file of `==` pins; (None, "") for any other file."""
+    if target.kind is not Kind.REQUIREMENTS or not pinned_style(text):
+        return None, ""
+    try:
+        version = ctx.tools.newest(requirement)
+    except InstallError as exc:
+        return None, (
+            f"{target.path} pins every requirement, but no version of {requirement} could be "
+            f"found on the package index ({exc}): added unpinned, pin it by hand"
+        )
+    return version, (
+        f"pinned {requirement}=={version} as {target.path} pins its requirements: the newest "
+        "release the package index offers (a wheel), resolved with pip"
+    )
 
 
 class AddRequirementFixer:
@@ -178,48 +187,68 @@ class AddRequirementFixer:
         importers = find_importers(ctx.root, ctx.files, module)
         if not importers.any:
             return f"no tracked Python file imports {module}: a log line alone is not evidence"
-        target = choose_target(ctx, importers)
-        if isinstance(target, str):
-            return target
+        placement = choose_placement(ctx, importers)
+        if isinstance(placement, str):
+            return placement
+        for target in placement.targets:
+            text = None if target.create else read_text(ctx.root, target.path)
+            if text is not None and declared_in(target, text, requirement):
+                return f"{requirement} is already declared in {target.describe()}"
         named = _named_file(ctx)
-        notes = [UNPINNED_NOTE] + ([f"ignored: {named}"] if isinstance(named, str) else [])
-        if target.create:
-            notes.append(f"created {target.path}: the project declared no dependencies elsewhere")
-        return _Plan(module, requirement, importers, target, tuple(notes))
+        notes = [f"{requirement} goes to {_where(placement)}: {placement.why}"]
+        notes += [f"ignored: {named}"] if isinstance(named, str) else []
+        if isinstance(named, Target) and named not in placement.targets:
+            notes.append(f"not added to {named.path}, which the failing step installs")
+        notes += [
+            f"created {t.path}: the project declared no dependencies elsewhere"
+            for t in placement.targets
+            if t.create
+        ]
+        return _Plan(module, requirement, importers, placement, tuple(notes))
 
     def applies(self, fix: Fix, ctx: FixContext) -> tuple[bool, str]:
         plan = self.plan(fix, ctx)
         if isinstance(plan, str):
             return False, ctx.note(plan)
-        where = "tests" if plan.importers.tests_only else "code"
         return True, ctx.note(
-            f"add {plan.requirement} to {plan.target.describe()} ({where} import it)"
+            f"add {plan.requirement} to {_where(plan.placement)} ({plan.placement.why})"
         )
 
     def apply(self, fix: Fix, ctx: FixContext) -> FixResult:
         plan = self.plan(fix, ctx)
         if isinstance(plan, str):
             raise FixerError(ctx.note(plan))
-        target = plan.target
+        notes = [f"{plan.module} is imported by {', '.join(_importers(plan)[:3])}", *plan.notes]
+        for target in plan.placement.targets:
+            notes += self._edit(ctx, target, plan.requirement)
+        if plan.placement.hold:
+            notes.append(plan.placement.hold)
+        paths = tuple(t.path for t in plan.placement.targets)
+        return FixResult(
+            paths,
+            "autorecover",
+            __version__,
+            tuple(ctx.note(note) for note in notes),
+            hold=ctx.note(plan.placement.hold),
+        )
+
+    def _edit(self, ctx: FixContext, target: Target, requirement: str) -> list[str]:
         text = "" if target.create else read_text(ctx.root, target.path)
         if text is None:
             raise FixerError(f"cannot read {target.path}")
+        version, note = _pin(ctx, target, text, requirement)
         try:
             if target.kind is Kind.REQUIREMENTS:
-                new = add_to_requirements_txt(text, plan.requirement)
+                new = add_to_requirements_txt(text, requirement, version)
             elif target.kind is Kind.SETUP_CFG:
                 section, option = target.keys
-                new = add_to_setup_cfg(text, section, option, plan.requirement)
+                new = add_to_setup_cfg(text, section, option, requirement)
             else:
-                new = add_to_toml(
-                    text, target.keys, plan.requirement, poetry=target.kind is Kind.POETRY
-                )
+                new = add_to_toml(text, target.keys, requirement, poetry=target.kind is Kind.POETRY)
         except EditRefused as exc:
             raise FixerError(ctx.note(f"cannot edit {target.describe()}: {exc}")) from None
         _write(ctx.root, target.path, new, target.create)
-        importers = plan.importers.runtime or plan.importers.tests
-        notes = (f"{plan.module} is imported by {', '.join(importers[:3])}", *plan.notes)
-        return FixResult((target.path,), self.name, "", tuple(ctx.note(note) for note in notes))
+        return [note or f"{target.describe()}: {UNPINNED_NOTE}"]
 
     def verify(self, fix: Fix, ctx: FixContext) -> Verification:
         """The requirement is declared in the file the edit chose, and that file still parses.
@@ -229,16 +258,29 @@ class AddRequirementFixer:
         module = fix.param("module").strip()
         if requirement is None or not module:
             return Verification(False, (), "nothing to verify: no distribution or module")
-        target = choose_target(ctx, find_importers(ctx.root, ctx.files, module))
-        if isinstance(target, str):
-            return Verification(False, (), ctx.note(target))
-        text = read_text(ctx.root, target.path)
-        problem = "cannot read it" if text is None else parse_problem(target, text)
-        if problem is None and text is not None and declared_in(target, text, requirement):
-            message = f"{requirement} is declared in {target.describe()}, which parses"
-            return Verification(True, (), ctx.note(message + " (declared, not installed)"))
-        why = problem or "not declared there"
-        return Verification(False, (), ctx.note(f"{requirement} in {target.describe()}: {why}"))
+        placement = choose_placement(ctx, find_importers(ctx.root, ctx.files, module))
+        if isinstance(placement, str):
+            return Verification(False, (), ctx.note(placement))
+        checked = []
+        for target in placement.targets:
+            text = read_text(ctx.root, target.path)
+            problem = "cannot read it" if text is None else parse_problem(target, text)
+            if problem is None and text is not None and not declared_in(target, text, requirement):
+                problem = "not declared there"
+            if problem:
+                message = f"{requirement} in {target.describe()}: {problem}"
+                return Verification(False, (), ctx.note(message))
+            checked.append(target.describe())
+        message = f"{requirement} is declared in {', '.join(checked)}, which parses"
+        return Verification(True, (), ctx.note(message + " (declared, not installed)"))
+
+
+def _where(placement: Placement) -> str:
+    return ", ".join(target.describe() for target in placement.targets)
+
+
+def _importers(plan: _Plan) -> tuple[str, ...]:
+    return plan.importers.runtime or plan.importers.tests
 
 
 def parse_problem(target: Target, text: str) -> str | None:
