@@ -122,7 +122,8 @@ APPLIED = (
     Applied(Fix("black"), FixResult(("src/x.py",), "black", "24.10.0"),
             Verification(True, ("black", "--check", "--", "src/x.py"), "")),
     Applied(Fix("add-requirement", (("distribution", "PyYAML"), ("module", "yaml"))),
-            FixResult(("requirements.txt",), "add-requirement", ""), Verification(True, (), "")),
+            FixResult(("requirements.txt",), "autorecover", "0.1.0"),
+            Verification(True, (), "PyYAML is declared in requirements.txt")),
 )  # fmt: skip
 
 
@@ -139,6 +140,10 @@ def test_pr_context() -> None:
     )  # fmt: skip
     assert context["review"] is True and context["diffstat"] == "1 file changed"
     assert context["results"][0]["verify_command"] == "black --check -- src/x.py"
+    assert context["results"][0]["verify_detail"] == ""
+    # A check that is no command is described, never rendered as an empty command.
+    assert context["results"][1]["verify_command"] == ""
+    assert context["results"][1]["verify_detail"] == "PyYAML is declared in requirements.txt"
     assert context["evidence"].count("\n") == bodies.PR_EXCERPT - 1
     assert context["run"]["head_sha"] == "a" * 40
 
@@ -148,6 +153,9 @@ def test_fallback_notes() -> None:
     assert "Allow GitHub Actions to create and approve pull requests" in refused
     patch = bodies.push_refused_note("GH006", "+x\n```\n", truncated=True, secret=True)
     assert "(the patch is cut)" in patch and "redaction" in patch
+    held = bodies.held_note(["uv.lock must be updated: `uv lock`"] * 2, "+x\n", truncated=False)
+    assert held.count("uv.lock must be updated") == 1 and "```diff\n+x" in held
+    assert "did not open a pull request" in held and "(the patch is cut)" not in held
     assert "````diff" in patch  # a fence longer than any run of backticks in the patch
 
 

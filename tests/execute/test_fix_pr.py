@@ -325,3 +325,45 @@ def test_a_pushed_fix_github_will_not_open_a_pr_for_is_not_orphaned(
         assert issues == []  # the branch was cleaned up instead
     (outcome,) = result.report["outcomes"]
     assert outcome["status"] == "failed"
+
+
+YAML_LOG = failing_log(
+    "Traceback (most recent call last):",
+    f'  File "{WORK}/src/shop/config.py", line 3, in <module>',
+    "    import yaml",
+    "ModuleNotFoundError: No module named 'yaml'",
+    step="Run python -m pytest",
+)
+
+
+@pytest.fixture
+def req_env(make_checkout: MakeCheckout, fake_github_factory: Any, tmp_path: Path) -> Any:
+    def make(extra: dict[str, str]) -> Env:
+        checkout = make_checkout({**load_project("req-pep621"), **extra})
+        fake = fake_github_factory(git_dir=checkout.origin.path, token=FAKE_TOKEN)
+        (tmp_path / "runner").mkdir()
+        return Env(checkout, fake, tmp_path / "runner")
+
+    return make
+
+
+def test_add_requirement_body_names_the_file_and_how_it_was_checked(req_env: Any) -> None:
+    env = req_env({})
+    result = env.run(env.event(YAML_LOG))
+    (pr,) = env.fake.pulls
+    assert result.outputs["result"] == "fixed", result.report
+    assert "`pyproject.toml`" in pr.body and "autorecover 0.1.0" in pr.body
+    assert "- : " not in pr.body and "with ``" not in pr.body  # no empty command or chip
+    assert "declared in pyproject.toml \\[project.dependencies\\], which parses" in pr.body
+    assert "PyYAML" in env.file_on(env.bot_refs()[0], "pyproject.toml")
+
+
+def test_a_manifest_under_a_lock_file_becomes_an_issue_with_the_patch(req_env: Any) -> None:
+    env = req_env({"uv.lock": 'version = 1\nrequires-python = ">=3.11"\n'})
+    result = env.run(env.event(YAML_LOG))
+    assert env.fake.pulls == [] and env.bot_refs() == []
+    (issue,) = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    assert "```diff" in issue.body and '+    "PyYAML",' in issue.body
+    assert "uv lock" in issue.body and "uv.lock must be updated" in issue.body
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed" and "held for a person" in outcome["detail"]

@@ -228,6 +228,8 @@ def pr_context(
                 "version": a.result.version,
                 "notes": list(a.result.notes),
                 "verify_command": " ".join(a.verification.argv[:6]),
+                # A check that is no command (add-requirement parses the file it edited).
+                "verify_detail": "" if a.verification.argv else a.verification.output,
                 "passed": a.verification.passed,
             }
             for a in applied
@@ -261,6 +263,18 @@ def pr_not_opened_note(branch: str, compare_url: str, reason: str) -> str:
     return (
         f"autorecover pushed a verified fix to branch `{branch}`, but could not open the "
         f"pull request: {reason}. Open it yourself from the comparison: <{compare_url}>"
+    )
+
+
+def held_note(reasons: Sequence[str], patch: str, truncated: bool) -> str:
+    """A fix that must not be a pull request as it stands (a lock file only the project's
+    tool can update), as a patch and what is left to do, for its issue."""
+    todo = "\n".join(f"- {mdsafe.plain_text(reason)}" for reason in dict.fromkeys(reasons))
+    return (
+        "autorecover prepared this change but did not open a pull request, because a person "
+        f"has to finish it:\n\n{todo}\n\n"
+        + mdsafe.code_block(patch, "diff")
+        + ("\n\n(the patch is cut)" if truncated else "")
     )
 
 

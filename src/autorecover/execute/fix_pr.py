@@ -143,6 +143,13 @@ def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None
         failures = attempt.failures
         detail = "nothing to fix: " + ("; ".join(failures) or "the fixers changed nothing")
         return job.outcome(Status.FAILED if failures else Status.SKIPPED, detail)
+    held = [a.result.hold for a in attempt.applied if a.result.hold]
+    if held:
+        # A change a person must finish (a lock file to regenerate) would fail CI as a pull
+        # request: it goes into the issue as a patch, with the command to run (issue 10).
+        patch = tree.patch(tree.base_sha, "HEAD", MAX_PATCH_IN_ISSUE)
+        note = bodies.held_note(held, patch.text, patch.truncated)
+        return _undelivered(job.outcome(Status.FAILED, "held for a person: " + held[0]), note)
     state = tree.remote_branch_state(job.branch, decision.fingerprint)
     if state.exists and not state.ours:
         who = ", ".join(sorted({c.author_email for c in state.foreign})) or "someone"

@@ -55,8 +55,8 @@ from autorecover.fixers._toolconfig import load_toml
 from autorecover.fixers._toolenv import InstallError
 
 UNPINNED_NOTE = (
-    "added without a version constraint: autorecover cannot tell which version the code was "
-    "written against (it does not query the package index); pin it if the project pins"
+    "added without a version constraint, as the file does not pin its requirements: "
+    "autorecover cannot tell which minimum version the code needs; add one if it does"
 )
 
 
