@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from autorecover.adapters import proc
 from autorecover.adapters.gitparse import IndexEntry
@@ -55,8 +56,9 @@ def test_exact_version(spec: str, version: str | None) -> None:
         ("isort==5.13.2  # sorted imports", ("isort", "5.13.2")),
         ("ruff==0.4.4 \\\n    --hash=sha256:abcdef", ("ruff", "0.4.4")),
         ("ruff==0.4.4 --hash=sha256:abcdef", ("ruff", "0.4.4")),
-        ("black>=24", None),
-        ("black==24.*", None),
+        ("black>=24", ("black", ">=24")),
+        ("black==24.*", ("black", "==24.*")),
+        ("black~=26.1.0", ("black", "~=26.1.0")),
         ("# black==1.0", None),
         ("-r requirements.txt", None),
         ("-e .", None),
@@ -65,7 +67,7 @@ def test_exact_version(spec: str, version: str | None) -> None:
     ],
 )
 def test_pins_from_requirements(line: str, pin: tuple[str, str] | None) -> None:
-    found = [(p.tool, p.version) for p in pins_from_requirements(line + "\n", "r.txt")]
+    found = [(p.tool, p.version or p.spec) for p in pins_from_requirements(line + "\n", "r.txt")]
     assert found == ([pin] if pin else [])
 
 
@@ -80,14 +82,17 @@ def test_pins_from_requirements(line: str, pin: tuple[str, str] | None) -> None:
          [("isort", "5.13.2", "pyproject.toml [tool.poetry.group.dev.dependencies]")]),
         ({"tool": {"poetry": {"dev-dependencies": {"black": {"version": "==23.12.1"}}}}},
          [("black", "23.12.1", "pyproject.toml [tool.poetry.dev-dependencies]")]),
-        ({"tool": {"poetry": {"dependencies": {"black": "^24.1"}}}}, []),
-        ({"project": {"dependencies": ["black>=24"]}}, []),
+        ({"tool": {"poetry": {"dependencies": {"black": "^24.1"}}}},
+         [("black", "<25,>=24.1", "pyproject.toml [tool.poetry.dependencies]")]),
+        ({"project": {"dependencies": ["black>=24"]}},
+         [("black", ">=24", "pyproject.toml [project] dependencies")]),
         ({"project": {"dependencies": "not a list"}}, []),
     ],
     ids=["extra", "dependency-group", "poetry-group", "poetry-dev", "poetry-caret", "range", "junk"],
 )  # fmt: skip
 def test_pins_from_pyproject(data: dict[str, object], pins: list[tuple[str, str, str]]) -> None:
-    assert [(p.tool, p.version, p.source) for p in pins_from_pyproject(data)] == pins
+    found = pins_from_pyproject(data)
+    assert [(p.tool, p.version or str(SpecifierSet(p.spec)), p.source) for p in found] == pins
 
 
 PRECOMMIT = f"""

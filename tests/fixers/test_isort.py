@@ -82,7 +82,8 @@ def test_fixes_only_unsorted_files_then_verifies(tmp_path: Path) -> None:
     assert "Imports are incorrectly sorted" in before.output and "src/app.py" in before.output
     result = FIXER.apply(FIX, ctx)
     assert (result.tool, result.version) == ("isort", bundled_version("isort"))
-    assert result.changed_files == ("src/app.py", "tests/test_app.py") and result.notes == ()
+    assert result.changed_files == ("src/app.py", "tests/test_app.py")
+    assert result.notes == (f"no pin of isort found: ran the bundled {bundled_version('isort')}",)
     assert (ctx.root / "src/app.py").read_text() == SORTED
     assert (ctx.root / "tests/test_app.py").read_text() == "import os\n\nimport pytest\n"
     assert (ctx.root / ".github/scripts/helper.py").read_text() == UNSORTED  # docs/security.md#t20

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autorecover.core.models import Fix, FixResult, Verification
-from autorecover.fixers._base import FixContext, FixerError, read_bytes
+from autorecover.fixers._base import FixContext, FixerError, read_bytes, read_text
 from autorecover.fixers._logpaths import map_paths, paths_in
-from autorecover.fixers._toolenv import Tool
+from autorecover.fixers._precommit import CONFIG, hook_refusal, is_hook_failure
+from autorecover.fixers._toolenv import TOOLS, InstallError, Tool
 from autorecover.fixers._versions import choose_version, find_pins
 
 ARGV_BYTES = 100_000  # per invocation: far below ARG_MAX, even with long file names
@@ -99,14 +100,31 @@ class FormatterFixer:
         return kept, notes + excluded
 
     def tool(self, ctx: FixContext) -> tuple[Tool, list[str]]:
-        choice = choose_version(self.tool_name, find_pins(ctx.root, ctx.files), ctx.versions)
-        tool = ctx.tools.resolve(self.tool_name, choice.version, choice.origin)
-        return tool, [*choice.notes, *tool.notes]
+        """The tool at the version the failing job ran, and notes saying which source won."""
+        pins = find_pins(ctx.root, ctx.files, ctx.requirements_file, is_hook_failure(ctx.diagnosis))
+        choice = choose_version(self.tool_name, pins, ctx.versions)
+        version, notes = choice.version, list(choice.notes)
+        if choice.spec:
+            wanted = f"{TOOLS[self.tool_name].distribution}{choice.spec}"
+            try:
+                version = ctx.tools.newest(wanted)
+                notes.append(
+                    f"{choice.origin} asks for {wanted}: ran its newest release, {version}"
+                )
+            except InstallError as exc:
+                notes.append(f"could not resolve {wanted} from {choice.origin}: {exc}")
+        tool = ctx.tools.resolve(self.tool_name, version, choice.origin)
+        if tool.source == "bundled" and not tool.notes and choice.version is None:
+            notes.append(f"no pin of {self.tool_name} found: ran the bundled {tool.version}")
+        return tool, [*notes, *tool.notes]
 
     def applies(self, fix: Fix, ctx: FixContext) -> tuple[bool, str]:
         if fix.fixer != self.name:
             return False, f"{self.name} does not handle {fix.fixer!r}"
         reason = self.blocked(ctx)
+        if not reason and is_hook_failure(ctx.diagnosis):
+            text = read_text(ctx.root, CONFIG) if CONFIG in ctx.files else None
+            reason = hook_refusal(self.name, text)
         if reason:
             return False, ctx.note(reason)
         paths, _ = self.targets(ctx)
