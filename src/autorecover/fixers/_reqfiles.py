@@ -241,26 +241,45 @@ def _sorted(names: list[str]) -> bool:
     return len(names) > 1 and names == sorted(names)
 
 
-def _insert_at(lines: list[str], name: str) -> int:
-    """Where a line for `name` goes: its sorted place when the file's requirement names are
-    sorted, else its sorted place in the last run of requirement lines when that run is
-    sorted (a file in commented sections, each sorted), else the end."""
-    found = [(i, n) for i, line in enumerate(lines) if (n := _line_name(line))]
+def _runs(lines: list[str]) -> list[list[tuple[int, str]]]:
+    """Runs of consecutive requirement lines: (line index, canonical name)."""
     runs: list[list[tuple[int, str]]] = []
-    for i, n in found:
+    for i, line in enumerate(lines):
+        if (name := _line_name(line)) is None:
+            continue
         if runs and runs[-1][-1][0] == i - 1:
-            runs[-1].append((i, n))
+            runs[-1].append((i, name))
         else:
-            runs.append([(i, n)])
-    for group in ([p for run in runs for p in run], runs[-1] if runs else []):
+            runs.append([(i, name)])
+    return runs
+
+
+def _insert_at(lines: list[str], name: str, section: str | None) -> int:
+    """Where a line for `name` goes: the run under a comment naming `section` ("# Tests &
+    Linting" in httpx's requirements.txt, "# Testing" in starlette's) when there is one; its
+    sorted place when the file (else that run, else the last run) is sorted; else the end of
+    that run or of the file."""
+    runs = _runs(lines)
+    under = [
+        run
+        for run in runs
+        if section and run[0][0] > 0 and re.match(rf"(?i)\s*#.*\b{section}", lines[run[0][0] - 1])
+    ]
+    # Of several, the longest: a one-line aside ("# Used in our test cases") is no section.
+    under = sorted(under, key=len, reverse=True)[:1]
+    candidates = under or [[p for run in runs for p in run], *runs[-1:]]
+    for group in candidates:
         if _sorted([n for _, n in group]):
             after = [i for i, n in group if n < name]
             return after[-1] + 1 if after else group[0][0]
-    return len(lines)
+    return under[0][-1][0] + 1 if under else len(lines)
 
 
-def add_to_requirements_txt(text: str, requirement: str, version: str | None = None) -> str:
-    """`requirement` (pinned `==version` when given) in the file's sorted place."""
+def add_to_requirements_txt(
+    text: str, requirement: str, version: str | None = None, section: str | None = None
+) -> str:
+    """`requirement` (pinned `==version` when given) in the file's sorted place, in the
+    section whose comment names `section` ("test") when there is one."""
     if re.search(r"--hash[=\s]", text):
         raise EditRefused("it pins hashes (--require-hashes): regenerate it with its lock tool")
     if _GENERATED.search(text):
@@ -270,7 +289,7 @@ def add_to_requirements_txt(text: str, requirement: str, version: str | None = N
         text += newline
     lines = text.splitlines(keepends=True)
     line = f"{requirement}=={version}" if version else requirement
-    lines.insert(_insert_at(lines, canonicalize_name(requirement)), line + newline)
+    lines.insert(_insert_at(lines, canonicalize_name(requirement), section), line + newline)
     return "".join(lines)
 
 

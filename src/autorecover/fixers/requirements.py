@@ -220,7 +220,8 @@ class AddRequirementFixer:
             raise FixerError(ctx.note(plan))
         notes = [f"{plan.module} is imported by {', '.join(_importers(plan)[:3])}", *plan.notes]
         for target in plan.placement.targets:
-            notes += self._edit(ctx, target, plan.requirement)
+            section = "test" if plan.importers.tests_only else None
+            notes += self._edit(ctx, target, plan.requirement, section)
         if plan.placement.hold:
             notes.append(plan.placement.hold)
         paths = tuple(t.path for t in plan.placement.targets)
@@ -232,14 +233,16 @@ class AddRequirementFixer:
             hold=ctx.note(plan.placement.hold),
         )
 
-    def _edit(self, ctx: FixContext, target: Target, requirement: str) -> list[str]:
+    def _edit(
+        self, ctx: FixContext, target: Target, requirement: str, section: str | None
+    ) -> list[str]:
         text = "" if target.create else read_text(ctx.root, target.path)
         if text is None:
             raise FixerError(f"cannot read {target.path}")
         version, note = _pin(ctx, target, text, requirement)
         try:
             if target.kind is Kind.REQUIREMENTS:
-                new = add_to_requirements_txt(text, requirement, version)
+                new = add_to_requirements_txt(text, requirement, version, section)
             elif target.kind is Kind.SETUP_CFG:
                 section, option = target.keys
                 new = add_to_setup_cfg(text, section, option, requirement)
