@@ -5,6 +5,7 @@ git repository: what they change, how they verify, and the hostile-tree cases of
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext, FixerError
 from autorecover.fixers._toolenv import ToolEnv
 from testing.formatters import FINGERPRINT, HELPER, Setup
+from testing.wheels import local_index
 
 if TYPE_CHECKING:
     pass
@@ -201,3 +203,18 @@ def test_applies_needs_python_files_and_the_right_fixer(tmp_path: Path) -> None:
         "no tracked regular Python file to format",
     )
     assert not REGISTRY["black"].applies(Fix("isort"), ctx)[0]
+
+
+def test_a_version_range_runs_its_newest_matching_release(tmp_path: Path) -> None:
+    """`black~=24.1.0` is what pip gives CI: the newest 24.1.x, found on a local index."""
+    index = local_index(tmp_path / "index", {"black": ["24.1.0", "24.1.1", "24.2.0"]})
+    ctx = _ctx(tmp_path / "repo", {"requirements-dev.txt": "black~=24.1.0\n", "a.py": "x = 1\n"})
+    ctx = replace(ctx, tools=ToolEnv(tmp_path / "cache", install_options=index))
+    tool, notes = REGISTRY["black"].tool(ctx)  # type: ignore[attr-defined]
+    assert tool.version == "24.1.1"
+    assert "requirements-dev.txt asks for black~=24.1.0: ran its newest release, 24.1.1" in notes
+    empty = replace(
+        ctx, tools=ToolEnv(tmp_path / "c2", install_options=local_index(tmp_path / "e", {}))
+    )
+    tool, notes = REGISTRY["black"].tool(empty)  # type: ignore[attr-defined]
+    assert tool.source == "bundled" and any("could not resolve black~=24.1.0" in n for n in notes)

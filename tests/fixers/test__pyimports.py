@@ -281,3 +281,14 @@ def test_own_modules_edge_cases(
     files: list[str], pyproject: dict[str, Any], expected: set[str]
 ) -> None:
     assert own_modules(files, pyproject) == expected
+
+
+def test_own_modules_of_every_distribution_in_the_repository() -> None:
+    files = [
+        "opentelemetry-sdk/pyproject.toml",
+        "opentelemetry-sdk/src/opentelemetry/sdk/__init__.py",
+        "libs/b/setup.cfg",
+        "libs/b/bee/__init__.py",
+        "scripts/x.py",
+    ]
+    assert own_modules(files, {}) >= {"opentelemetry", "bee"}

@@ -17,6 +17,7 @@ from autorecover.fixers._reqfiles import (
     add_to_toml,
     declared_in,
     is_requirements_file,
+    pinned_style,
     pyproject_declarations,
     pyproject_target,
     requirements_target,
@@ -438,3 +439,38 @@ def test_every_edit_is_then_declared(target: Target, text: str) -> None:
         edited = add_to_toml(text, target.keys, "PyYAML", poetry=target.kind is Kind.POETRY)
     assert declared_in(target, edited, "pyyaml")
     assert declared_in(target, edited, "requests") is ("requests" in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "version", "section", "expected"),
+    [
+        ("a\nc\n", None, None, "a\nb\nc\n"),
+        ("c\na\n", None, None, "c\na\nb\n"),
+        ("a==1\nc==2\n", "3", None, "a==1\nb==3\nc==2\n"),
+        ("# Docs\nz\n\n# Tests\na\nc\n", None, "test", "# Docs\nz\n\n# Tests\na\nb\nc\n"),
+        ("# Tests\nz\na\n\n# Docs\nm\n", None, "test", "# Tests\nz\na\nb\n\n# Docs\nm\n"),
+        ("-e .\n# x\nc\nd\n", None, None, "-e .\n# x\nb\nc\nd\n"),
+    ],
+    ids=["sorted", "unsorted-appends", "pinned", "test-section", "unsorted-section", "options"],
+)
+def test_requirements_keep_their_order(
+    text: str, version: str | None, section: str | None, expected: str
+) -> None:
+    assert add_to_requirements_txt(text, "b", version, section) == expected
+
+
+def test_pinned_style() -> None:
+    assert pinned_style("-e .\na==1\nb==2\nc\n") and not pinned_style("a==1\nb\nc>=2\n")
+    assert not pinned_style("# nothing\n")
+
+
+def test_dynamic_dependencies_point_at_their_file() -> None:
+    data = {
+        "project": {"dynamic": ["dependencies"]},
+        "tool": {"setuptools": {"dynamic": {"dependencies": {"file": ["requirements.txt"]}}}},
+    }
+    assert pyproject_target(data, False, "pkg/pyproject.toml") == Target(
+        "pkg/requirements.txt", Kind.REQUIREMENTS
+    )
+    del data["tool"]
+    assert "dynamic" in str(pyproject_target(data, False))

@@ -17,7 +17,8 @@ import pytest
 
 from autorecover.adapters import proc
 from autorecover.core.text.redact import Redactor
-from autorecover.fixers._toolenv import TOOLS, Tool, ToolEnv, bundled_version
+from autorecover.fixers._toolenv import TOOLS, InstallError, Tool, ToolEnv, bundled_version
+from testing.wheels import local_index
 
 FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
 MISSING = "99.0.0"  # newer than any release of black, isort or ruff
@@ -295,3 +296,12 @@ def test_cache_dir_is_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     tools = ToolEnv("relative-cache")
     assert tools.cache_dir == tmp_path / "relative-cache"
     assert tools.env["HOME"] == str(tmp_path / "relative-cache" / "home")
+
+
+def test_newest_release_is_resolved_from_the_index(tmp_path: Path) -> None:
+    index = local_index(tmp_path / "index", {"respx": ["0.21.1", "0.22.0"]})
+    tools = ToolEnv(tmp_path / "cache", install_options=index)
+    assert tools.newest("respx") == "0.22.0"
+    assert tools.newest("respx<0.22") == "0.21.1"
+    with pytest.raises(InstallError):
+        tools.newest("not-on-the-index")

@@ -28,6 +28,7 @@ from autorecover.fixers._versions import (
     pins_from_requirements,
     required_versions,
 )
+from testing.gitfixtures import load_project
 from testing.wheels import build_wheel
 
 if TYPE_CHECKING:
@@ -254,3 +255,47 @@ def test_installer_is_injectable_and_gets_no_token(
     assert seen["argv"][-1] == "isort==5.13.2" and "--only-binary=:all:" in seen["argv"]
     assert "GITHUB_TOKEN" not in seen["env"] and seen["env"]["HTTPS_PROXY"] == "http://proxy:3128"
     assert git_sandbox.token not in json.dumps(seen)
+
+
+# -- real repositories (tests/data/projects/real/README.md) ------------------------------------
+
+# (repository, tool, file the failing step installed, a pre-commit hook failed?, the version
+# and source that must win). Ground truth: what the repository's failing command installs.
+REAL_VERSIONS = [
+    pytest.param("encode+httpx", "ruff", "requirements.txt", False, "0.12.11", "requirements.txt",
+                 id="httpx-scripts-check"),
+    pytest.param("encode+starlette", "black", "requirements.txt", False, "25.1.0",
+                 "requirements.txt", id="starlette-black"),
+    pytest.param("Textualize+rich", "black", None, False, "22.12.0", "poetry.lock",
+                 id="rich-make-format-check-poetry-lock"),
+    pytest.param("Textualize+rich", "black", None, True, "23.11.0", ".pre-commit-config.yaml",
+                 id="rich-pre-commit-hook"),
+    pytest.param("pallets+click", "ruff", None, True, "0.15.9", ".pre-commit-config.yaml",
+                 id="click-hook-frozen-sha"),
+    pytest.param("open-telemetry+opentelemetry-python", "ruff", None, True, "0.16.0",
+                 ".pre-commit-config.yaml", id="otel-hook-not-uv-lock"),
+    pytest.param("open-telemetry+opentelemetry-python", "ruff", "dev-requirements.txt", False,
+                 "0.16.0", "dev-requirements.txt", id="otel-tox-lint"),
+    pytest.param("instructlab+instructlab", "ruff", None, False, "0.12.0", "constraints-dev.txt",
+                 id="instructlab-tox-constraints"),
+    pytest.param("instructlab+instructlab", "isort", None, False, "6.0.1", "constraints-dev.txt",
+                 id="instructlab-isort-constraints"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("repo", "tool", "installed", "hook", "version", "source"), REAL_VERSIONS)
+def test_real_repository_versions(
+    tmp_path: Path,
+    repo: str,
+    tool: str,
+    installed: str | None,
+    hook: bool,
+    version: str,
+    source: str,
+) -> None:
+    files = load_project(f"real/{repo}")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    choice = choose_version(tool, find_pins(tmp_path, files, installed, hook), {})
+    assert (choice.version, choice.origin) == (version, source), choice.notes
