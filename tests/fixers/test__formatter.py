@@ -218,3 +218,18 @@ def test_a_version_range_runs_its_newest_matching_release(tmp_path: Path) -> Non
     )
     tool, notes = REGISTRY["black"].tool(empty)  # type: ignore[attr-defined]
     assert tool.source == "bundled" and any("could not resolve black~=24.1.0" in n for n in notes)
+
+
+def test_the_fixer_touches_only_what_the_failing_command_checked(tmp_path: Path) -> None:
+    """`ruff check src` failed without naming files: scripts/ is not CI's, so it stays as it is
+    (issue 10: an unrelated `# noqa` was removed when every file was fixed)."""
+    files = {"src/a.py": "import os\n", "scripts/b.py": "import os  # noqa: F401\n"}
+    ctx = _ctx(tmp_path, files)
+    step = "Run ruff check src"
+    diagnosis = Diagnosis(
+        "log", Category.LINTING_ERROR, Severity.LOW, 0.9, "ruff", "", "", "ruff", step, (), (),
+        False, Action.FIX_PR, (Fix("ruff-fix"),), "f" * 16, "",
+    )  # fmt: skip
+    ctx = replace(ctx, diagnosis=diagnosis)
+    paths, notes = REGISTRY["ruff-fix"].targets(ctx)  # type: ignore[attr-defined]
+    assert paths == ["src/a.py"] and notes == ["ran on src, what the failing command checked"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from autorecover.fixers._logpaths import map_paths, to_repo_path
+from autorecover.fixers._logpaths import command_scope, map_paths, to_repo_path
 
 if TYPE_CHECKING:
     pass
@@ -47,3 +47,24 @@ def test_log_paths_to_repository_paths(raw: str, expected: str | None) -> None:
 
 def test_map_paths_deduplicates() -> None:
     assert map_paths([f"{RUNNER}/src/x.py", "src/x.py", "nope.py"], TRACKED) == ["src/x.py"]
+
+
+@pytest.mark.parametrize(
+    ("step", "tool", "scope"),
+    [
+        ("Run ruff check src tests", "ruff", ["src", "tests"]),
+        ("Run python -m black --check --line-length 100 httpx", "black", ["httpx"]),
+        ("Run uv run ruff format --check ./src/ && ruff check scripts", "ruff", ["src"]),
+        ("Run black --check .", "black", None),
+        ("Run scripts/check", "ruff", None),
+        ("Run pre-commit run --all-files", "ruff", None),
+        ("Run ruff check 'unterminated", "ruff", None),
+        ("Run ruff check ../outside /etc", "ruff", None),
+        (None, "ruff", None),
+    ],
+    ids=["dirs", "python-m", "uv-run-first-command", "whole-repo", "script", "pre-commit",
+         "bad-quoting", "outside", "no-step"],
+)  # fmt: skip
+def test_command_scope(step: str | None, tool: str, scope: list[str] | None) -> None:
+    tracked = {"src/a.py", "tests/t.py", "scripts/x.py", "httpx/__init__.py"}
+    assert command_scope(step, tool, tracked) == scope

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from autorecover.core.models import Fix, FixResult, Verification
 from autorecover.fixers._base import FixContext, FixerError, read_bytes, read_text
-from autorecover.fixers._logpaths import map_paths, paths_in
+from autorecover.fixers._logpaths import command_scope, in_scope, map_paths, paths_in
 from autorecover.fixers._precommit import CONFIG, hook_refusal, is_hook_failure
 from autorecover.fixers._toolenv import TOOLS, InstallError, Tool
 from autorecover.fixers._versions import choose_version, find_pins
@@ -87,8 +87,14 @@ class FormatterFixer:
         raw = paths_in(ctx.diagnosis)
         named = map_paths(raw, set(python))
         notes = []
+        step = ctx.diagnosis.failing_step if ctx.diagnosis else None
+        scope = command_scope(step, self.tool_name, set(python))
         if named:
             paths = named
+        elif scope:
+            # Never more than CI checked (issue 10): `ruff check src` leaves scripts/ alone.
+            paths = [path for path in python if in_scope(path, scope)]
+            notes.append(f"ran on {' '.join(scope)}, what the failing command checked")
         else:
             if raw:
                 notes.append(

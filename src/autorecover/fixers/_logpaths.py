@@ -10,7 +10,9 @@ a symlink) is dropped and never reaches a command line.
 
 from __future__ import annotations
 
+import posixpath
 import re
+import shlex
 from collections.abc import Collection, Iterable
 
 from autorecover.adapters.gitparse import safe_relpath
@@ -72,3 +74,44 @@ def map_paths(raw_paths: Iterable[str], tracked: Collection[str]) -> list[str]:
         if (path := to_repo_path(raw, tracked)) is not None:
             seen.setdefault(path, None)
     return list(seen)
+
+
+# What may run a tool in a step's command line before the tool's own name.
+_LAUNCHERS = frozenset({"python", "python3", "-m", "uv", "run", "poetry", "pipx", "hatch", "pdm"})
+_SEPARATORS = frozenset({"&&", "||", ";", "|"})
+_SUBCOMMANDS = frozenset({"check", "format"})  # ruff's
+
+
+def command_scope(step: str | None, tool: str, tracked: Collection[str]) -> list[str] | None:
+    """The paths the failing step's command gave `tool` (`##[group]Run ruff check src tests`
+    -> ["src", "tests"]), each a tracked file or a directory holding tracked files; None when
+    the command is not visible, names no path, or checks the whole repository (`.`)."""
+    if not step or not step.startswith("Run "):
+        return None
+    try:
+        words = shlex.split(step[4:])
+    except ValueError:
+        return None
+    start = next(
+        (i for i, word in enumerate(words) if posixpath.basename(word) == tool
+         and all(w in _LAUNCHERS or w.startswith("python") for w in words[:i][-3:])),
+        None,
+    )  # fmt: skip
+    if start is None:
+        return None
+    paths: list[str] = []
+    for word in words[start + 1 :]:
+        if word in _SEPARATORS:
+            break
+        if word.startswith("-") or (not paths and word in _SUBCOMMANDS):
+            continue
+        rel = safe_relpath(word.removeprefix("./").rstrip("/") or ".")
+        if word in (".", "./") or rel == ".":
+            return None
+        if rel and (rel in tracked or any(path.startswith(rel + "/") for path in tracked)):
+            paths.append(rel)
+    return paths or None
+
+
+def in_scope(path: str, scope: Iterable[str]) -> bool:
+    return any(path == root or path.startswith(root + "/") for root in scope)
