@@ -156,6 +156,8 @@ def test_fallback_notes() -> None:
     held = bodies.held_note(["uv.lock must be updated: `uv lock`"] * 2, "+x\n", truncated=False)
     assert held.count("uv.lock must be updated") == 1 and "```diff\n+x" in held
     assert "did not open a pull request" in held and "(the patch is cut)" not in held
+    unsafe = bodies.not_fixed_note(["black: the black hook comes from 'local'"] * 2)
+    assert unsafe.count("comes from") == 1 and "no fix was safe to make" in unsafe
     assert "````diff" in patch  # a fence longer than any run of backticks in the patch
 
 

@@ -367,3 +367,19 @@ def test_a_manifest_under_a_lock_file_becomes_an_issue_with_the_patch(req_env: A
     assert "uv lock" in issue.body and "uv.lock must be updated" in issue.body
     (outcome,) = result.report["outcomes"]
     assert outcome["status"] == "failed" and "held for a person" in outcome["detail"]
+
+
+def test_a_requirement_with_no_clear_place_becomes_an_issue_saying_why(req_env: Any) -> None:
+    env = req_env({"scripts/release.py": "import humanize\n"})
+    log = failing_log(
+        f'  File "{WORK}/scripts/release.py", line 1, in <module>',
+        "ModuleNotFoundError: No module named 'humanize'",
+        step="Run python scripts/release.py",
+    )
+    result = env.run(env.event(log))
+    assert env.fake.pulls == [] and env.bot_refs() == []
+    (issue,) = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    assert "no fix was safe to make" in issue.body
+    assert "only CI scripts import it" in issue.body
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed" and "nothing to fix" in outcome["detail"]

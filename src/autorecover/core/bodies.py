@@ -266,6 +266,12 @@ def pr_not_opened_note(branch: str, compare_url: str, reason: str) -> str:
     )
 
 
+def not_fixed_note(reasons: Sequence[str]) -> str:
+    """Why no fix could be made safely, for the issue that takes the failure instead."""
+    todo = "\n".join(f"- {mdsafe.plain_text(reason)}" for reason in dict.fromkeys(reasons))
+    return f"autorecover did not open a pull request, because no fix was safe to make:\n\n{todo}"
+
+
 def held_note(reasons: Sequence[str], patch: str, truncated: bool) -> str:
     """A fix that must not be a pull request as it stands (a lock file only the project's
     tool can update), as a patch and what is left to do, for its issue."""

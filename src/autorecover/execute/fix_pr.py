@@ -142,7 +142,12 @@ def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None
     if not attempt.applied:
         failures = attempt.failures
         detail = "nothing to fix: " + ("; ".join(failures) or "the fixers changed nothing")
-        return job.outcome(Status.FAILED if failures else Status.SKIPPED, detail)
+        if not failures:
+            return job.outcome(Status.SKIPPED, detail)
+        # A fix autorecover could not make safely (where a requirement belongs is unclear, a
+        # hook it must not imitate) still leaves the failure to a person: an issue says why,
+        # rather than nothing (issue 10).
+        return _undelivered(job.outcome(Status.FAILED, detail), bodies.not_fixed_note(failures))
     held = [a.result.hold for a in attempt.applied if a.result.hold]
     if held:
         # A change a person must finish (a lock file to regenerate) would fail CI as a pull

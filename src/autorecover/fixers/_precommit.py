@@ -21,7 +21,8 @@ CONFIG = ".pre-commit-config.yaml"
 HOOKS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     FIXER_BLACK: ("black", frozenset({"black"}), frozenset({"--quiet", "-q"})),
     FIXER_ISORT: ("isort", frozenset({"isort"}), frozenset({"--filter-files"})),
-    FIXER_RUFF_FORMAT: ("ruff", frozenset({"ruff-format"}), frozenset()),
+    # ruff-pre-commit's formatter hook id is the fixer's own name.
+    FIXER_RUFF_FORMAT: ("ruff", frozenset({FIXER_RUFF_FORMAT}), frozenset()),
     FIXER_RUFF_FIX: (
         "ruff",
         frozenset({"ruff", "ruff-check"}),
