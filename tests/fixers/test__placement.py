@@ -160,7 +160,8 @@ REAL = [
         "open-telemetry+opentelemetry-python", "opentelemetry-sdk/src/opentelemetry/sdk/_yaml.py",
         "yaml", "PyYAML", None,
         {"opentelemetry-sdk/pyproject.toml": ('  "typing-extensions >= 4.5.0",', '  "PyYAML",')},
-        "`uv lock` for uv.lock", "workspace member opentelemetry-sdk; the root uv.lock locks it",
+        "`uv lock` for uv.lock with uv >=0.6.0 as pyproject.toml requires",
+        "workspace member opentelemetry-sdk; the root uv.lock locks it",
         id="otel-member-library-held",
     ),
     pytest.param(

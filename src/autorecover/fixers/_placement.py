@@ -172,6 +172,19 @@ def lock_for(target: Target, tracked: set[str]) -> str:
         directory = posixpath.dirname(directory)
 
 
+def _lock_tool_pin(root: Path, lock: str, tracked: set[str]) -> str:
+    """The lock tool version the project asks for, beside the lock: uv's `[tool.uv]
+    required-version`, Poetry 2's `[tool.poetry] requires-poetry`, pdm's `[tool.pdm]
+    requires-pdm`."""
+    manifest = posixpath.join(posixpath.dirname(lock), "pyproject.toml")
+    tool = (load_toml(root, manifest) or {}).get("tool", {}) if manifest in tracked else {}
+    keys = {"uv.lock": ("uv", "required-version"), "poetry.lock": ("poetry", "requires-poetry"),
+            "pdm.lock": ("pdm", "requires-pdm")}  # fmt: skip
+    table, key = keys[posixpath.basename(lock)]
+    value = (tool.get(table) or {}).get(key) if isinstance(tool, dict) else None
+    return f" with {table} {value[:40]} as {manifest} requires" if isinstance(value, str) else ""
+
+
 def place(
     root: Path, tracked: Iterable[str], importers: Sequence[str], named: Target | None
 ) -> Placement | str:
@@ -219,7 +232,10 @@ def place(
     locks = sorted({lock for t in unique if (lock := lock_for(t, files))})
     hold = ""
     if locks:
-        commands = "; ".join(f"`{LOCKS[posixpath.basename(lock)]}` for {lock}" for lock in locks)
+        commands = "; ".join(
+            f"`{LOCKS[posixpath.basename(lock)]}` for {lock}{_lock_tool_pin(root, lock, files)}"
+            for lock in locks
+        )
         hold = (
             f"{', '.join(locks)} must be updated with the project's own tool ({commands}): "
             "autorecover does not run lock tools (they resolve against the index and may build "
