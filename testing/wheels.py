@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import zipfile
 from pathlib import Path
 
 OFFLINE = ("--only-binary=:all:", "--no-index", "--find-links")
 
 
-def build_wheel(directory: Path, name: str, version: str) -> Path:
-    """A minimal pure-Python wheel whose `python -m <name>` prints its version."""
+def build_wheel(directory: Path, name: str, version: str, requires_python: str = "") -> Path:
+    """A minimal pure-Python wheel whose `python -m <name>` prints its version; with
+    `requires_python` (">=3.10") pip offers it only to those Pythons."""
+    requires = f"Requires-Python: {requires_python}\n" if requires_python else ""
     files = {
         f"{name}/__init__.py": f"__version__ = {version!r}\n",
         f"{name}/__main__.py": f"print('{name}, {version} (test wheel)')\n",
         f"{name}-{version}.dist-info/METADATA": (
-            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires}"
         ),
         f"{name}-{version}.dist-info/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: autorecover-tests\nRoot-Is-Purelib: true\n"
@@ -36,10 +39,31 @@ def build_wheel(directory: Path, name: str, version: str) -> Path:
     return path
 
 
-def local_index(directory: Path, releases: dict[str, list[str]]) -> tuple[str, ...]:
-    """Wheels for every `{name: [versions]}` in `directory`; the pip options that use it."""
+def local_index(
+    directory: Path, releases: dict[str, list[str]], requires_python: dict[str, str] | None = None
+) -> tuple[str, ...]:
+    """Wheels for every `{name: [versions]}` in `directory`; the pip options that use it.
+
+    A release named `"name==version"` in `requires_python` carries that Requires-Python. pip
+    filters on it only where an index announces it (`data-requires-python`, PEP 503), as PyPI
+    does, not from a wheel's metadata, so then the wheels are served as a file:// simple index.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    links: dict[str, list[str]] = {}
     for name, versions in releases.items():
         for version in versions:
-            build_wheel(directory, name, version)
-    return (*OFFLINE, str(directory))
+            marker = (requires_python or {}).get(f"{name}=={version}", "")
+            wheel = build_wheel(directory, name, version, marker)
+            attribute = f' data-requires-python="{html.escape(marker)}"' if marker else ""
+            links.setdefault(name, []).append(
+                f'<a href="{wheel.as_uri()}"{attribute}>{wheel.name}</a>'
+            )
+    if not requires_python:
+        return (*OFFLINE, str(directory))
+    for name, anchors in links.items():
+        page = directory / "simple" / name.lower()
+        page.mkdir(parents=True, exist_ok=True)
+        (page / "index.html").write_text(
+            "<html><body>\n" + "\n".join(anchors) + "\n</body></html>\n"
+        )
+    return ("--only-binary=:all:", "--index-url", (directory / "simple").as_uri())

@@ -16,7 +16,15 @@ from autorecover.adapters.gitparse import IndexEntry
 from autorecover.core.models import Fix
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext
-from autorecover.fixers._placement import Owner, Role, lock_for, owner_of, place, role_of
+from autorecover.fixers._placement import (
+    Owner,
+    Role,
+    lock_for,
+    oldest_python,
+    owner_of,
+    place,
+    role_of,
+)
 from autorecover.fixers._reqfiles import Kind, Target
 from autorecover.fixers._toolenv import ToolEnv
 from testing.gitfixtures import load_project
@@ -99,6 +107,21 @@ def test_a_distribution_without_a_manifest_uses_the_root_requirements(tmp_path: 
     found = place(ctx.root, ctx.files, ["app.py"], None)
     assert not isinstance(found, str) and [t.path for t in found.targets] == ["requirements.txt"]
     assert Owner("", ()).describe() == "the repository root"
+
+
+@pytest.mark.parametrize(
+    ("requires", "oldest"),
+    [('">=3.9"', "3.9"), ('">=3.8.1, <4"', "3.8"), ('"~=3.10"', "3.10"), ('">3.7"', None),
+     ('"not a specifier"', None), (None, None)],
+)  # fmt: skip
+def test_oldest_python_is_read_from_the_owning_distribution(
+    tmp_path: Path, requires: str | None, oldest: str | None
+) -> None:
+    line = f"requires-python = {requires}\n" if requires else ""
+    manifest = f'[project]\nname = "a"\n{line}'
+    ctx = write(tmp_path / "repo", {"libs/a/pyproject.toml": manifest, "libs/a/a/x.py": ""})
+    assert oldest_python(ctx.root, "libs/a/a/x.py", ctx.files) == oldest
+    assert oldest_python(ctx.root, "elsewhere.py", ctx.files) is None
 
 
 # -- real repositories -------------------------------------------------------------------------

@@ -305,3 +305,14 @@ def test_newest_release_is_resolved_from_the_index(tmp_path: Path) -> None:
     assert tools.newest("respx<0.22") == "0.21.1"
     with pytest.raises(InstallError):
         tools.newest("not-on-the-index")
+
+
+def test_newest_release_for_an_older_python_skips_what_it_cannot_install(tmp_path: Path) -> None:
+    """A pin must install on the project's oldest Python: respx 0.22.0 wants 3.10 here."""
+    index = local_index(
+        tmp_path / "index", {"respx": ["0.21.1", "0.22.0"]}, {"respx==0.22.0": ">=3.10"}
+    )
+    tools = ToolEnv(tmp_path / "cache", install_options=index)
+    assert tools.newest("respx", "3.9") == "0.21.1"
+    assert tools.newest("respx", "3.12") == "0.22.0"
+    assert tools.newest("respx") == "0.22.0"

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
 from autorecover.fixers._base import read_text
 from autorecover.fixers._pyimports import is_test_path
 from autorecover.fixers._reqfiles import (
@@ -170,6 +173,28 @@ def lock_for(target: Target, tracked: set[str]) -> str:
         if not directory:
             return ""
         directory = posixpath.dirname(directory)
+
+
+def oldest_python(root: Path, path: str, tracked: Iterable[str]) -> str | None:
+    """The lowest Python the distribution owning `path` supports (`requires-python =
+    ">=3.9"` -> "3.9"), so a pin is one its oldest CI job can install; None if unknown."""
+    owner = owner_of(root, path, set(tracked))
+    if owner is None or "pyproject.toml" not in owner.manifests:
+        return None
+    spec = ((load_toml(root, owner.path("pyproject.toml")) or {}).get("project") or {}).get(
+        "requires-python"
+    )
+    try:
+        specifiers = SpecifierSet(spec) if isinstance(spec, str) else SpecifierSet()
+    except InvalidSpecifier:
+        return None
+    lows = [
+        Version(s.version)
+        for s in specifiers
+        if s.operator in (">=", "~=", "==") and "*" not in s.version
+    ]
+    low = min(lows, default=None)
+    return f"{low.major}.{low.minor}" if low else None
 
 
 def _lock_tool_pin(root: Path, lock: str, tracked: set[str]) -> str:

@@ -212,15 +212,23 @@ class ToolEnv:
             shutil.rmtree(staging, ignore_errors=True)
         return target
 
-    def newest(self, requirement: str) -> str:
+    def newest(self, requirement: str, python: str | None = None) -> str:
         """The newest release the index offers for `requirement` (a name with an optional
         specifier: `ruff~=0.12.0`), as pip would pick it: `pip install --dry-run --report`,
-        wheels only so no sdist's setup code runs (docs/security.md#s2). Raises InstallError."""
-        if requirement not in self._newest:
+        wheels only so no sdist's setup code runs (docs/security.md#s2); for `python` (the
+        project's oldest supported version, "3.9") when given. Raises InstallError."""
+        key = f"{requirement} {python or ''}"
+        if key not in self._newest:
+            # pip takes a foreign Python only with --target; a dry run writes nothing there.
+            target = (
+                ["--python-version", python, "--target", str(self.cache_dir / "dry-run")]
+                if python
+                else []
+            )
             argv = [
                 *self.pip_command, "install", "--dry-run", "--quiet", "--no-deps",
                 "--ignore-installed", "--report", "-", "--no-input", *self.install_options,
-                "--only-binary=:all:", requirement,
+                "--only-binary=:all:", *target, requirement,
             ]  # fmt: skip
             try:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -232,14 +240,14 @@ class ToolEnv:
                     redact=self.redactor,
                 )
                 report = json.loads(done.stdout)
-                self._newest[requirement] = str(report["install"][0]["metadata"]["version"])
+                self._newest[key] = str(report["install"][0]["metadata"]["version"])
             except proc.CommandError as exc:
                 raise InstallError(proc.cap(exc.output or exc.reason, 600)) from None
             except OSError as exc:
                 raise InstallError(self.redactor(str(exc))) from None
             except (ValueError, KeyError, IndexError, TypeError):
                 raise InstallError(f"pip gave no version for {requirement}") from None
-        return self._newest[requirement]
+        return self._newest[key]
 
     def run(
         self, tool: Tool, args: Sequence[str], *, cwd: str | os.PathLike[str]

@@ -35,7 +35,7 @@ from autorecover.adapters.gitparse import is_protected_path, safe_relpath
 from autorecover.constants import FIXER_ADD_REQUIREMENT
 from autorecover.core.models import Fix, FixResult, Verification
 from autorecover.fixers._base import FixContext, FixerError, read_text
-from autorecover.fixers._placement import Placement, place
+from autorecover.fixers._placement import Placement, oldest_python, place
 from autorecover.fixers._pyimports import Importers, find_importers, own_modules
 from autorecover.fixers._reqfiles import (
     EditRefused,
@@ -142,8 +142,9 @@ def _pin(ctx: FixContext, target: Target, text: str, requirement: str) -> tuple[
     """(the version to pin, a note) for a file of `==` pins; (None, "") for any other file."""
     if target.kind is not Kind.REQUIREMENTS or not pinned_style(text):
         return None, ""
+    python = oldest_python(ctx.root, target.path, ctx.files)
     try:
-        version = ctx.tools.newest(requirement)
+        version = ctx.tools.newest(requirement, python)
     except InstallError as exc:
         return None, (
             f"{target.path} pins every requirement, but no version of {requirement} could be "
@@ -151,7 +152,9 @@ def _pin(ctx: FixContext, target: Target, text: str, requirement: str) -> tuple[
         )
     return version, (
         f"pinned {requirement}=={version} as {target.path} pins its requirements: the newest "
-        "release the package index offers (a wheel), resolved with pip"
+        "release the package index offers (a wheel"
+        + (f" for Python {python}, the oldest the project supports" if python else "")
+        + "), resolved with pip"
     )
 
 
