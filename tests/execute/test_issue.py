@@ -206,6 +206,51 @@ def test_a_ledger_a_person_damaged_does_not_stop_the_run(
     assert stored["damaged"] == damaged and "a" not in stored["fingerprints"]
 
 
+RULESET = "Repository rule violations found\n\nCannot update this protected ref.\n\n"
+REFS = "/repos/{owner}/{repo}/git/refs"
+CONTENTS = "/repos/{owner}/{repo}/contents/{path}"
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "fault"),
+    [
+        pytest.param("POST", REFS, Fault(422, body={"message": RULESET}), id="ruleset-on-create"),
+        pytest.param("PUT", CONTENTS, Fault(409, body={"message": RULESET}), id="ruleset-409"),
+        pytest.param("PUT", CONTENTS, Fault(409), id="conflict-that-stays"),
+    ],
+)
+def test_a_state_branch_nobody_can_write_never_stops_the_issue_t21(
+    action: ActionRun, fake_github: FakeGitHub, method: str, template: str, fault: Fault
+) -> None:
+    """A ruleset (or a 409 that does not go away) on `autorecover/state`: the issue is
+    opened, found again by its marker on the next run, and the summary says what was not
+    recorded; exit 0 each time."""
+    if method == "PUT":
+        fake_github.create_branch("autorecover/state")
+        fake_github.commit_files({"ledger.json": "{}"}, branch="autorecover/state")
+    fake_github.script(method, template, [fault] * 40)
+    first = action.subprocess(run_event(fake_github))
+    assert first.code == 0, first.stdout + first.stderr
+    assert first.outputs["result"] == "reported" and len(failure_issues(fake_github)) == 1
+    assert "ledger" in first.summary and "not" in first.summary
+    second = action.subprocess(run_event(fake_github))
+    assert second.code == 0, second.stdout + second.stderr
+    (issue,) = failure_issues(fake_github)
+    assert len(fake_github.comments_on(issue.number)) == 1
+
+
+def test_a_label_github_fails_to_create_never_loses_the_issue(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    fake_github.script("POST", "/repos/{owner}/{repo}/labels", [Fault(502)] * 10)
+    result = action.subprocess(run_event(fake_github))
+    assert result.code == 0, result.stdout + result.stderr
+    (issue,) = failure_issues(fake_github)
+    assert "autorecover" in issue.labels
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "done" and "labels created plain" in outcome["detail"]
+
+
 # ---------------------------------------------------------------------------- forks
 
 

@@ -41,7 +41,7 @@ def _report(
     try:
         open_issue = next((i for i in existing if i.is_open), None)
         if open_issue is None and not (existing and closed_recently(existing[0], cooldown, ex.now)):
-            holder = ex.claim(decision.fingerprint)
+            holder = _claim(decision.fingerprint, ex)
             if holder is not None:
                 if holder == ex.run.key:
                     detail = "another autorecover process is handling this same run"
@@ -67,6 +67,19 @@ def _report(
         return Outcome(decision, Status.FAILED, detail)
     except GitHubError as exc:
         return Outcome(decision, Status.FAILED, str(exc))
+
+
+def _claim(fingerprint: str, ex: Execution) -> str | None:
+    """Claim the issue's creation; when the state branch cannot be written (a ruleset, a
+    409 or 422 that does not go away) the issue is opened anyway: the marker search is the
+    source of truth, the ledger only a cache (docs/security.md#t21)."""
+    try:
+        return ex.claim(fingerprint)
+    except PermissionMissing:
+        raise
+    except GitHubError as exc:
+        ex.notes.append(f"the ledger could not record the claim on {fingerprint[:16]}: {exc}")
+        return None
 
 
 def _comment(
@@ -95,7 +108,9 @@ def _open(
         return ex.render("issue_body.md.j2", context)
 
     labels = bodies.issue_labels(decision, config)
-    ex.issues.ensure_labels(labels)
+    # A label that could not be made (a 5xx) never loses the issue: GitHub creates the
+    # labels an issue names, only without colour and description.
+    missing = ex.issues.ensure_labels(labels)
     created = ex.issues.create(
         fingerprint_marker(decision.fingerprint),
         bodies.issue_title(decision, rows),
@@ -103,7 +118,9 @@ def _open(
         list(labels),
         config.assignees,
     )
-    outcome = Outcome(decision, Status.DONE, f"opened #{created.number}", created.html_url)
+    note = f"; labels created plain ({'; '.join(missing)})" if missing else ""
+    detail = f"opened #{created.number}{note}"
+    outcome = Outcome(decision, Status.DONE, detail, created.html_url)
     return replace(outcome, opened=True)
 
 

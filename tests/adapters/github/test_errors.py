@@ -25,6 +25,7 @@ from autorecover.adapters.github.errors import (
     NotFound,
     PermissionMissing,
     PullRequestForbidden,
+    RuleViolation,
     Unprocessable,
     decipher,
     message_of,
@@ -196,6 +197,29 @@ ROWS = [
             path="/repos/o/r/pulls",
         ),
         id="422-no-commits-between",
+    ),
+    pytest.param(
+        Row(
+            409,
+            body("Repository rule violations found\n\nCannot update this protected ref.\n\n"),
+            RuleViolation,
+            ("Repository rule violations found",),
+            method="PUT",
+            path="/repos/o/r/contents/ledger.json",
+        ),
+        id="409-ruleset-on-a-contents-write-t21",
+    ),
+    pytest.param(
+        Row(
+            422,
+            body(
+                "Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n"
+            ),
+            RuleViolation,
+            ("creations being restricted",),
+            path="/repos/o/r/git/refs",
+        ),
+        id="422-ruleset-on-a-ref-creation-t21",
     ),
     pytest.param(
         Row(

@@ -47,6 +47,11 @@ class Conflict(GitHubError):
     """409: the resource changed under us (a stale blob sha on a contents write)."""
 
 
+class RuleViolation(GitHubError):
+    """409 or 422 "Repository rule violations found": a ruleset forbids the write. It is no
+    race, so it is never retried (the state branch under a ruleset, docs/security.md#t21)."""
+
+
 class Gone(GitHubError):
     """410: deleted for good (expired job logs)."""
 
@@ -91,11 +96,13 @@ ANSWERS: tuple[Answer, ...] = (
     Answer(403, "not accessible by integration", PermissionMissing),
     Answer(403, "not permitted to create or approve pull requests", PullRequestForbidden),
     Answer(404, "", NotFound),
+    Answer(409, "repository rule violations", RuleViolation),
     Answer(409, "", Conflict),
     Answer(410, "", Gone),
     Answer(422, "too long", BodyTooLong),
     Answer(422, "already exists", AlreadyExists),
     Answer(422, "no commits between", NoCommitsBetween),
+    Answer(422, "repository rule violations", RuleViolation),
     Answer(422, "", Unprocessable),
 )
 

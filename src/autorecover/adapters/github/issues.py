@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from autorecover.adapters.github.client import GitHub
-from autorecover.adapters.github.errors import BodyTooLong, Uncertain, Unprocessable
+from autorecover.adapters.github.errors import (
+    BodyTooLong,
+    GitHubError,
+    PermissionMissing,
+    Uncertain,
+    Unprocessable,
+)
 from autorecover.constants import DEFAULT_LABEL
 from autorecover.core.bodies import label_color
 from autorecover.core.text import mdsafe
@@ -52,20 +58,35 @@ class Issues:
                 break  # before the next page is asked for
         return Tracker(tuple(items))
 
-    def ensure_labels(self, labels: Mapping[str, str]) -> None:
-        """Create the labels that are missing, with a colour and a description."""
-        if self._labels is None:
-            self._labels = {
-                str(item.get("name"))
-                for item in self.client.paginate(f"{self.client.repo_path}/labels")
-            }
+    def ensure_labels(self, labels: Mapping[str, str]) -> list[str]:
+        """Create the labels that are missing, with a colour and a description. Returns
+        what could not be made and why; a missing permission is raised (the issue cannot
+        be opened either)."""
+        failed: list[str] = []
+        try:
+            if self._labels is None:
+                self._labels = {
+                    str(item.get("name"))
+                    for item in self.client.paginate(f"{self.client.repo_path}/labels")
+                }
+        except PermissionMissing:
+            raise
+        except GitHubError as exc:
+            return [f"the labels could not be listed: {exc}"]
         for name, description in labels.items():
             if name in self._labels:
                 continue
             body = {"name": name, "color": label_color(name), "description": description[:100]}
-            with contextlib.suppress(Unprocessable):  # it exists: created concurrently
-                self.client.request("POST", f"{self.client.repo_path}/labels", body=body)
+            try:
+                with contextlib.suppress(Unprocessable):  # it exists: created concurrently
+                    self.client.request("POST", f"{self.client.repo_path}/labels", body=body)
+            except PermissionMissing:
+                raise
+            except GitHubError as exc:
+                failed.append(f"{name}: {exc}")
+                continue
             self._labels.add(name)
+        return failed
 
     def create(
         self, marker: str, title: str, body: Body, labels: list[str], assignees: list[str]
