@@ -21,8 +21,10 @@ from autorecover.constants import (
     bot_branch_name,
     fingerprint_marker,
     format_time,
+    head_marker,
     is_bot_branch,
     marked_fingerprint,
+    marked_head,
     parse_time,
 )
 from autorecover.fixers import REGISTRY
@@ -43,6 +45,8 @@ FACT_STRINGS = {
     "<!-- autorecover:fingerprint=": "FINGERPRINT_MARKER",
     "<!-- autorecover:dashboard -->": "DASHBOARD_MARKER",
     "<!-- autorecover:foreign-commits -->": "FOREIGN_COMMITS_MARKER",
+    "<!-- autorecover:head={} -->": "HEAD_MARKER",
+    "head:{}": "HEAD_CLAIM",
     "autorecover: review": "REVIEW_LABEL",
     "%Y-%m-%dT%H:%M:%SZ": "TIME_FORMAT",
     ".github/autorecover.yml": "CONFIG_PATH",
@@ -134,6 +138,13 @@ def test_fingerprint_marker_reads_back() -> None:
     assert marked_fingerprint(body) == "0123abcd0123abcd"
     assert marked_fingerprint("<!-- autorecover:dashboard -->") is None
     assert marked_fingerprint("no marker") is None
+
+
+def test_head_marker_reads_back() -> None:
+    sha = "0123abcd" * 5
+    assert marked_head(f"text\n{head_marker(sha)}\n") == sha
+    assert marked_head(head_marker("not-a-sha")) is None
+    assert marked_head(f"{fingerprint_marker('0123abcd0123abcd')}") is None
 
 
 def test_time_reads_back_and_rejects_junk() -> None:

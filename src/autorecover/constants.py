@@ -44,6 +44,12 @@ FINGERPRINT_MARKER = "<!-- autorecover:fingerprint={} -->"
 FINGERPRINT_MARKER_RE = re.compile(r"<!-- autorecover:fingerprint=([0-9A-Za-z]{1,64}) -->")
 DASHBOARD_MARKER = "<!-- autorecover:dashboard -->"
 FOREIGN_COMMITS_MARKER = "<!-- autorecover:foreign-commits -->"
+# The failing commit a fix PR starts from: a second fix for the same commit joins that PR
+# instead of opening another (docs/security.md#t23).
+HEAD_MARKER = "<!-- autorecover:head={} -->"
+HEAD_MARKER_RE = re.compile(r"<!-- autorecover:head=([0-9a-f]{40}) -->")
+# The ledger claim on a failing commit's fix PR (beside the claims on fingerprints).
+HEAD_CLAIM = "head:{}"
 
 # -- labels -----------------------------------------------------------------------------
 
@@ -103,6 +109,16 @@ def fingerprint_marker(fingerprint: str) -> str:
 def marked_fingerprint(body: str) -> str | None:
     """The fingerprint a body's marker names, or None."""
     found = FINGERPRINT_MARKER_RE.search(body)
+    return found.group(1) if found else None
+
+
+def head_marker(sha: str) -> str:
+    return HEAD_MARKER.format(sha)
+
+
+def marked_head(body: str) -> str | None:
+    """The failing commit a fix PR's marker names, or None."""
+    found = HEAD_MARKER_RE.search(body)
     return found.group(1) if found else None
 
 

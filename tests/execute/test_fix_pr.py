@@ -383,3 +383,44 @@ def test_a_requirement_with_no_clear_place_becomes_an_issue_saying_why(req_env: 
     assert "only CI scripts import it" in issue.body
     (outcome,) = result.report["outcomes"]
     assert outcome["status"] == "failed" and "nothing to fix" in outcome["detail"]
+
+
+ISORT_LOG = failing_log(
+    f"ERROR: {WORK}/src/demo/core.py Imports are incorrectly sorted and/or formatted.",
+    step="Run isort --check-only .",
+)
+
+
+def _together(env: Env, events: list[dict[str, Any]]) -> list[Result]:
+    """Handle the events in as many `autorecover action` processes at once."""
+    procs = []
+    for n, event in enumerate(events):
+        tmp = env.action.tmp / f"p{n}"
+        tmp.mkdir()
+        run = ActionRun(env.fake, tmp, extra_env={**env.action.extra_env, "RUNNER_TEMP": str(tmp)})
+        cmd = [sys.executable, "-m", "autorecover", "action"]
+        procs.append((run, subprocess.Popen(cmd, env=run.env(event), text=True,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)))  # fmt: skip
+    results = []
+    for run, process in procs:
+        out, err = process.communicate(timeout=300)
+        results.append(run._result(process.returncode, out, err))
+    return results
+
+
+def test_two_workflows_failing_on_one_commit_at_once_give_one_pull_request_t23(
+    env: Env,
+) -> None:
+    """Two workflows (black, isort) fail on the same head SHA and are handled at the same
+    time: one branch and one pull request that holds both fixes."""
+    lint = env.event(name="Lint")
+    imports = env.event(log=ISORT_LOG, name="Imports", path=".github/workflows/imports.yml")
+    results = _together(env, [lint, imports])
+    for result in results:
+        assert result.code == 0, result.stdout + result.stderr
+    assert len(env.fake.pulls) == 1, [r.report["outcomes"] for r in results if r.report]
+    (branch,) = env.bot_refs()
+    fixed = env.file_on(branch, "src/demo/core.py")
+    assert "def total(values: List[int]) -> int:" in fixed
+    assert fixed.index("import os") < fixed.index("import sys")
+    assert {r.outputs["result"] for r in results} <= {"fixed"}

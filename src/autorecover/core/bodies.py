@@ -245,6 +245,12 @@ FOREIGN_COMMITS_COMMENT = (
     "push here again."
 )
 
+# A second failure of the same commit, fixed on this PR's branch (docs/security.md#t23).
+JOINED_FIX_COMMENT = (
+    "Another workflow failed on the same commit; autorecover added its fix to this pull "
+    "request's branch:"
+)
+
 
 def pr_refused_note(branch: str, compare_url: str) -> str:
     """Why a pushed fix has no pull request (the repository setting), for its issue (#t33)."""

@@ -94,12 +94,13 @@ class Execution:
         preview = ledgerlib.apply_once(self.ledger, "preview", self.updates)
         return dict(preview.get("fingerprints", {}).get(fingerprint, {}))
 
-    def claim(self, fingerprint: str) -> str | None:
+    def claim(self, fingerprint: str, attempt: int = 0) -> str | None:
         """Claim the creation of `fingerprint`'s issue; None when we hold the claim, else
         the run key of the run that does (fork runs claim too: two at once must not open
-        two issues)."""
+        two issues). A later `attempt` takes over a claim its holder released."""
+        again = f"#{attempt}" if attempt else ""
         self.stored = self.store.update(
-            f"{self.run.key}#claim:{fingerprint}:{self.owner}",
+            f"{self.run.key}#claim:{fingerprint}:{self.owner}{again}",
             [ledgerlib.claim(fingerprint, self.owner, self.stamp)],
             self.stored,
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError
@@ -23,11 +23,17 @@ from autorecover.adapters.github.pulls import PullRequest, Pulls
 from autorecover.adapters.gitpush import PushStatus
 from autorecover.adapters.proc import CommandError
 from autorecover.adapters.worktree import Worktree
-from autorecover.constants import FOREIGN_COMMITS_MARKER, bot_branch_name
+from autorecover.constants import (
+    FOREIGN_COMMITS_MARKER,
+    bot_branch_name,
+    fingerprint_marker,
+    head_marker,
+)
 from autorecover.core import bodies
 from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
 from autorecover.core.plan import skip_fix_pr
 from autorecover.core.text import mdsafe
+from autorecover.execute import fix_claim
 from autorecover.execute.apply import apply_fixes
 from autorecover.execute.context import Execution, Workspace
 from autorecover.fixers import FixerError, ToolEnv
@@ -45,6 +51,13 @@ class _Job:
     workspace: Workspace
     branch: str
     base: str
+    # Another run's open PR for the same failing commit, which this fix joins (#t23).
+    joined: PullRequest | None = None
+
+    @property
+    def start(self) -> str:
+        """The commit the fix is made on: the failing one, or the tip of the joined PR."""
+        return self.joined.head_sha if self.joined is not None else self.ex.run.head_sha
 
     def outcome(
         self, status: Status, detail: str, pr: PullRequest | None = None, url: str = ""
@@ -73,18 +86,31 @@ def handle(decision: Decision, jobs: Mapping[int, JobResult], ex: Execution) -> 
 def _make(job: _Job, pulls: Pulls, open_pulls: int) -> Outcome:
     existing = pulls.for_branch(job.branch)
     open_pr = next((pr for pr in existing if pr.state == "open"), None)
+    run = job.ex.run
+    joined = None if open_pr else fix_claim.joinable(pulls, run.head_sha, job.branch)
+    if joined is not None:
+        job, open_pr = replace(job, branch=joined.branch, joined=joined), joined
     refusal = _refusal(job, existing, open_pr, open_pulls)
     if refusal:
         return job.outcome(Status.SKIPPED, refusal, url=existing[0].url if existing else "")
-    run = job.ex.run
+    if open_pr is None:
+        turn = fix_claim.take_turn(job.ex, pulls, job.branch)
+        if turn.note:
+            job.ex.notes.append(turn.note)
+        if turn.waiting_for:
+            detail = f"left to {turn.waiting_for}: one pull request per commit"
+            return job.outcome(Status.SKIPPED, detail)
+        if turn.pull is not None:
+            job, open_pr = replace(job, branch=turn.pull.branch, joined=turn.pull), turn.pull
     try:
         repo = _repo(job)
         stale = repo.check_stale(job.base, run.head_sha)
         if stale.stale:
             return job.outcome(Status.SKIPPED, f"stale: {stale.message}")
         repo.fetch_commit(run.head_sha)
+        repo.fetch_commit(job.start)
         path = Path(tempfile.mkdtemp(prefix="autorecover-fix-", dir=job.workspace.temp))
-        with Worktree.add(repo, path / "tree", run.head_sha, job.branch) as tree:
+        with Worktree.add(repo, path / "tree", job.start, job.branch) as tree:
             return _fix_in(job, tree, pulls, open_pr)
     except ProtectedPathError as exc:
         return job.outcome(Status.FAILED, f"refused before pushing: {exc}")
@@ -155,7 +181,8 @@ def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None
         patch = tree.patch(tree.base_sha, "HEAD", MAX_PATCH_IN_ISSUE)
         note = bodies.held_note(held, patch.text, patch.truncated)
         return _undelivered(job.outcome(Status.FAILED, "held for a person: " + held[0]), note)
-    state = tree.remote_branch_state(job.branch, decision.fingerprint)
+    # A joined branch holds another fix's commits: any bot commit is ours there.
+    state = tree.remote_branch_state(job.branch, None if job.joined else decision.fingerprint)
     if state.exists and not state.ours:
         who = ", ".join(sorted({c.author_email for c in state.foreign})) or "someone"
         if open_pr is not None:
@@ -169,10 +196,15 @@ def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None
     if not unchanged:
         if tree.check_stale(job.base, ex.run.head_sha).stale:
             return job.outcome(Status.SKIPPED, "stale: the branch moved while fixing")
-        pushed = tree.push(expected_old=state.tip if state.exists else None)
+        # On a joined branch, the lease is the tip the fix was made on: a newer tip must never
+        # be replaced by a fix that does not contain it.
+        expected = job.start if job.joined else state.tip if state.exists else None
+        pushed = tree.push(expected_old=expected)
         if not pushed.ok:
             return _push_failed(job, tree, pulls, pushed.status, pushed.message)
     body = _body(job, attempt.applied, tree)
+    if job.joined is not None:
+        return _join(job, body)
     if open_pr is not None:
         pulls.update_body(open_pr.number, body)
         return job.outcome(Status.DONE, f"updated #{open_pr.number}", open_pr)
@@ -216,6 +248,16 @@ def _open(
     return Outcome(opened.decision, opened.status, opened.detail, opened.url, opened=True)
 
 
+def _join(job: _Job, body: str) -> Outcome:
+    """The fix is on the joined PR's branch: say so on that PR, once per fingerprint."""
+    assert job.joined is not None
+    marker = fingerprint_marker(job.decision.fingerprint)
+    lines = [line for line in body.splitlines() if line not in (marker, head_marker(job.start))]
+    text = bodies.JOINED_FIX_COMMENT + "\n\n" + "\n".join(lines)
+    Pulls(job.ex.client).comment_once(job.joined.number, marker, text)
+    return job.outcome(Status.DONE, f"added to #{job.joined.number}", job.joined)
+
+
 def _compare(job: _Job) -> str:
     site = job.ex.run.html_url.split("/actions/", 1)[0]
     return f"{site}/compare/{job.base}...{job.branch}?expand=1"
@@ -244,4 +286,6 @@ def _body(job: _Job, applied: tuple[Applied, ...], tree: Worktree) -> str:
     diffstat = tree.diffstat(tree.base_sha, "HEAD").summary()
     config = job.ex.settings.config.pull_requests
     context = bodies.pr_context(job.decision, applied, rows, job.ex.run, diffstat, config)
-    return job.ex.render("pr_body.md.j2", context)
+    first, _, rest = job.ex.render("pr_body.md.j2", context).partition("\n")
+    # The commit's marker after the fingerprint's, which stays the first line (#t23).
+    return f"{first}\n{head_marker(job.ex.run.head_sha)}\n{rest}"

@@ -9,11 +9,15 @@ the caller as `NoCommitsBetween` and `PullRequestForbidden`.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
 from autorecover.adapters.github.client import GitHub
 from autorecover.adapters.github.errors import AlreadyExists, Uncertain
+from autorecover.constants import is_bot_branch, marked_head
+
+MAX_OPEN_LISTED = 300  # three pages; autorecover keeps at most pull_requests.max_open open
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class PullRequest:
     closed_at: str
     body: str
     head_sha: str
+    branch: str = ""
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> PullRequest:
@@ -36,6 +41,7 @@ class PullRequest:
             closed_at=str(data.get("closed_at") or ""),
             body=str(data.get("body") or ""),
             head_sha=str((data.get("head") or {}).get("sha") or ""),
+            branch=str((data.get("head") or {}).get("ref") or ""),
         )
 
 
@@ -51,6 +57,15 @@ class Pulls:
         items = self.client.paginate(f"{self.client.repo_path}/pulls", params)
         found = [PullRequest.of(item) for item in items]
         return sorted(found, key=lambda pr: pr.number, reverse=True)
+
+    def open_for_head(self, head_sha: str) -> list[PullRequest]:
+        """Our open fix PRs that start from the failing commit `head_sha`, by the marker in
+        their body (the list endpoint is consistent at once; the issue list by label is
+        not enough, a new PR gets its label after it is created) (docs/security.md#t23)."""
+        params = {"state": "open", "sort": "created", "direction": "asc"}
+        items = self.client.paginate(f"{self.client.repo_path}/pulls", params)
+        found = [PullRequest.of(item) for item in itertools.islice(items, MAX_OPEN_LISTED)]
+        return [pr for pr in found if is_bot_branch(pr.branch) and marked_head(pr.body) == head_sha]
 
     def create(self, *, title: str, branch: str, base: str, body: str, draft: bool) -> PullRequest:
         payload = {
