@@ -5,6 +5,7 @@ by the same repository (rows T01-T03, T20-T22, T32-T37)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from testing.actionrun import ActionRun, Result, failing_log
 from testing.fakegithub import FakeGitHub, Fault, JobSpec
 from testing.gitfixtures import FAKE_TOKEN, Checkout, GitSandbox, MakeCheckout, load_project
+from testing.markdown import MD, rendered_text
 
 PULLS = "/repos/{owner}/{repo}/pulls"
 WORK = "/home/runner/work/octo-repo/octo-repo"
@@ -171,6 +173,32 @@ def test_pull_request_creation_forbidden_keeps_the_branch_and_opens_an_issue_t33
     assert result.outputs["issue-url"]
 
 
+def _live_mentions(markdown: str) -> list[str]:
+    """Text GitHub would turn into a mention: `@name` in prose, outside code and links."""
+    found: list[str] = []
+    for token in MD.parse(markdown):
+        depth = 0
+        for child in token.children or []:
+            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if child.type == "text" and depth == 0:
+                found += re.findall(r"(?<![\w`])@[A-Za-z0-9][\w/-]*", child.content)
+    return found
+
+
+def test_the_pr_refused_issue_never_mentions_through_a_branch_name_t08_t33(env: Env) -> None:
+    """A same-repository branch `fix>@org/team` (a valid ref): `>` used to end the autolink
+    to the comparison, and the rest of the name became a live team mention."""
+    name = "fix>@org/team"
+    sandbox = env.checkout.sandbox
+    head = sandbox.push_commit(env.checkout.origin, name, {}, "same tree", parent=env.checkout.head)
+    env.fake.forbid_pr_creation()
+    result = env.run(env.event(head_branch=name, head_sha=head))
+    assert result.code == 0, result.stdout
+    (issue,) = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    assert _live_mentions(issue.body) == []
+    assert "/compare/fix%3E%40org/team...autorecover/linting_error/" in issue.body
+
+
 def test_push_refused_by_a_ruleset_opens_an_issue_with_the_patch_t32(env: Env) -> None:
     # The hook refuses commits whose message carries [gh013]; our commit message quotes the
     # diagnosis title, so a rule titled so trips it, like a real ruleset would.
@@ -320,7 +348,7 @@ def test_a_pushed_fix_github_will_not_open_a_pr_for_is_not_orphaned(
     if env.bot_refs():
         (issue,) = issues
         assert "/compare/feature...autorecover/linting_error/" in issue.body
-        assert reason in issue.body
+        assert reason in rendered_text(issue.body)
     else:
         assert issues == []  # the branch was cleaned up instead
     (outcome,) = result.report["outcomes"]

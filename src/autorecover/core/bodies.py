@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from autorecover import __version__
 from autorecover.constants import (
@@ -256,19 +257,30 @@ def pr_refused_note(branch: str, compare_url: str) -> str:
     """Why a pushed fix has no pull request (the repository setting), for its issue (#t33)."""
     return (
         "autorecover pushed a verified fix to branch "
-        f"`{branch}`, but GitHub refused to let it open the pull request: the "
+        f"{mdsafe.inline_code(branch)}, but GitHub refused to let it open the pull request: the "
         "repository setting **Allow GitHub Actions to create and approve pull "
         "requests** (Settings → Actions → General → Workflow permissions) is off. "
-        f"Open it yourself from the comparison: <{compare_url}>"
+        f"Open it yourself from the comparison: {_link(compare_url)}"
     )
+
+
+# What stays as it is in a URL autorecover links to; everything else is percent-encoded.
+_URL_SAFE = "/:?=&"
+
+
+def _link(url: str) -> str:
+    """An autolink to a URL autorecover built (branch names percent-encoded, so no `>` ends
+    it early and no `@name` follows it as a live mention: docs/security.md#t08)."""
+    return f"<{quote(url, safe=_URL_SAFE)}>"
 
 
 def pr_not_opened_note(branch: str, compare_url: str, reason: str) -> str:
     """Why a pushed fix has no pull request (GitHub refused or failed), for its issue, so
     the branch is never an orphan (#t34, #t50)."""
     return (
-        f"autorecover pushed a verified fix to branch `{branch}`, but could not open the "
-        f"pull request: {reason}. Open it yourself from the comparison: <{compare_url}>"
+        f"autorecover pushed a verified fix to branch {mdsafe.inline_code(branch)}, but could "
+        f"not open the pull request: {mdsafe.neutralize(reason)}. Open it yourself from the "
+        f"comparison: {_link(compare_url)}"
     )
 
 
@@ -293,7 +305,8 @@ def held_note(reasons: Sequence[str], patch: str, truncated: bool) -> str:
 def push_refused_note(message: str, patch: str, truncated: bool, secret: bool) -> str:
     """A verified fix GitHub would not take, as a patch in its issue (#t32)."""
     note = (
-        f"autorecover prepared a verified fix, but GitHub refused the push: {message}\n\n"
+        "autorecover prepared a verified fix, but GitHub refused the push: "
+        f"{mdsafe.neutralize(message)}\n\n"
         + mdsafe.code_block(patch, "diff")
         + ("\n\n(the patch is cut)" if truncated else "")
     )
