@@ -5,6 +5,7 @@ by the same repository (rows T01-T03, T20-T22, T32-T37)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -452,3 +453,17 @@ def test_two_workflows_failing_on_one_commit_at_once_give_one_pull_request_t23(
     assert "def total(values: List[int]) -> int:" in fixed
     assert fixed.index("import os") < fixed.index("import sys")
     assert {r.outputs["result"] for r in results} <= {"fixed"}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the container runs as root; chown needs root")
+def test_a_checkout_keeps_no_root_owned_files_in_git(env: Env) -> None:
+    """actions/checkout ran as the runner's user (here uid 4242) before the root container:
+    after the fix, nothing in the workspace's .git/ belongs to root, so the user's next git
+    command there still works."""
+    workspace = env.checkout.workspace
+    for path in [workspace, *workspace.rglob("*")]:
+        os.lchown(path, 4242, 4242)
+    result = env.run()
+    assert result.outputs["result"] == "fixed", result.report
+    rooted = [p for p in (workspace / ".git").rglob("*") if p.lstat().st_uid != 4242]
+    assert rooted == []

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from autorecover.adapters import ownership
 from autorecover.adapters.git import GitError, GitRepo, ProtectedPathError
 from autorecover.adapters.github.errors import GitHubError, NoCommitsBetween, PullRequestForbidden
 from autorecover.adapters.github.pulls import PullRequest, Pulls
@@ -116,6 +117,9 @@ def _make(job: _Job, pulls: Pulls, open_pulls: int) -> Outcome:
         return job.outcome(Status.FAILED, f"refused before pushing: {exc}")
     except (GitError, FixerError, CommandError) as exc:
         return job.outcome(Status.FAILED, f"the fix could not be made: {exc}")
+    finally:
+        # The checkout's owner, not root, must own what git wrote into its .git/.
+        ownership.restore(job.workspace.path / ".git")
 
 
 def _refusal(
