@@ -467,3 +467,47 @@ def test_a_checkout_keeps_no_root_owned_files_in_git(env: Env) -> None:
     assert result.outputs["result"] == "fixed", result.report
     rooted = [p for p in (workspace / ".git").rglob("*") if p.lstat().st_uid != 4242]
     assert rooted == []
+
+
+def test_nothing_between_the_branches_deletes_our_branch_t34(env: Env) -> None:
+    no_commits = {
+        "message": "Validation Failed",
+        "errors": [
+            {
+                "resource": "PullRequest",
+                "code": "custom",
+                "message": "No commits between feature and autorecover/linting_error/x",
+            }
+        ],
+    }
+    env.fake.script("POST", PULLS, [Fault(422, body=no_commits)])
+    result = env.run()
+    assert result.code == 0, result.stdout
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and "no commits between" in outcome["detail"]
+    assert env.bot_refs() == [] and env.fake.pulls == []
+    assert [i for i in env.fake.issues if "dashboard" not in (i.body or "")] == []
+
+
+def test_a_fork_run_at_the_sha_of_an_open_pull_request_stays_read_only_t02(env: Env) -> None:
+    """The fork's run has the head SHA of an open same-repository pull request, a branch
+    called `main` and a bot as actor: none of it grants trust."""
+    trusted = env.fake.create_pull("Feature work", "feature", body="work in progress")
+    event = env.event(
+        event="pull_request",
+        fork_owner="mallory",
+        head_branch="main",
+        actor="dependabot[bot]",
+        pull_requests=[
+            {
+                "number": trusted.number,
+                "head": {"ref": "feature", "sha": env.checkout.head},
+                "base": {"ref": "main", "sha": env.checkout.origin.head},
+            }
+        ],
+    )
+    result = env.run(event)
+    assert result.code == 0, result.stdout
+    assert env.bot_refs() == [] and [p.number for p in env.fake.pulls] == [trusted.number]
+    assert all(d["action"] != "fix_pr" for d in result.report["plan"]["decisions"])
+    assert env.fake.comments_on(trusted.number) == []
