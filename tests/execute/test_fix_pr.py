@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -511,3 +512,24 @@ def test_a_fork_run_at_the_sha_of_an_open_pull_request_stays_read_only_t02(env: 
     assert env.bot_refs() == [] and [p.number for p in env.fake.pulls] == [trusted.number]
     assert all(d["action"] != "fix_pr" for d in result.report["plan"]["decisions"])
     assert env.fake.comments_on(trusted.number) == []
+
+
+def test_an_api_that_stalls_after_the_push_leaves_no_orphan_branch_t50(env: Env) -> None:
+    """The pull request request hangs after the push: the per-request timeout holds, and
+    the pushed branch is linked from an issue (or deleted), never left unknown."""
+    env.fake.block("POST", PULLS)
+    env.action.extra_env.update({"AUTORECOVER_HTTP_TIMEOUT": "2", "AUTORECOVER_DEADLINE": "120"})
+    try:
+        started = time.monotonic()
+        result = env.run()
+        elapsed = time.monotonic() - started
+    finally:
+        env.fake.release()
+    assert elapsed < 120
+    assert env.fake.pulls == []
+    issues = [i for i in env.fake.issues if "dashboard" not in (i.body or "")]
+    if env.bot_refs():
+        (issue,) = issues
+        assert "/compare/feature...autorecover/linting_error/" in issue.body
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "failed", outcome
