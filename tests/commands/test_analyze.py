@@ -429,3 +429,18 @@ def test_runner_kind(
     log.write_text(framed("curl: (6) Could not resolve host: github.com"))
     code, out, _ = run(capsys, "analyze", str(log), "--format", "json", *options)
     assert code == 0 and json.loads(out)["action"] == action
+
+
+def test_a_zip_of_ten_thousand_entries_is_refused_at_the_default_cap_t45(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The row's own size, not a stand-in: 10,000 entries against the default cap (2,000),
+    refused with a clear error before any entry is read, and nothing written to disk."""
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for n in range(10_000):
+            zf.writestr(f"{n}_job{n}/../../x{n}.txt", "x\n")
+    before = sorted(tmp_path.rglob("*"))
+    code, out, err = run(capsys, "analyze", str(archive))
+    assert code == 1 and "entries" in err and out == ""
+    assert sorted(tmp_path.rglob("*")) == before
