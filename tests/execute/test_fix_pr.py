@@ -533,3 +533,13 @@ def test_an_api_that_stalls_after_the_push_leaves_no_orphan_branch_t50(env: Env)
         assert "/compare/feature...autorecover/linting_error/" in issue.body
     (outcome,) = result.report["outcomes"]
     assert outcome["status"] == "failed", outcome
+
+
+def test_two_processes_for_the_same_fix_give_one_pull_request_t22(env: Env) -> None:
+    """Two runs failing the same way on one commit, handled at the same time."""
+    results = _together(env, [env.event(), env.event()])
+    for result in results:
+        assert result.code == 0, result.stdout + result.stderr
+    assert len(env.fake.pulls) == 1 and len(env.bot_refs()) == 1
+    details = sorted(r.report["outcomes"][0]["detail"] for r in results if r.report)
+    assert details[0].startswith("opened #") or details[1].startswith("opened #"), details
