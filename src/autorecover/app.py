@@ -24,6 +24,7 @@ from autorecover.adapters.github import contents, runs
 from autorecover.adapters.github.client import ApiSettings, GitHub
 from autorecover.adapters.github.errors import GitHubError
 from autorecover.adapters.render import TEMPLATE_NAMES, Renderer
+from autorecover.constants import STATE_BRANCH
 from autorecover.core import ledger as ledgerlib
 from autorecover.core import plan as planner
 from autorecover.core.analysis import runner
@@ -229,6 +230,11 @@ def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunR
     recognises a redelivered event, and it counts what fork runs already reported."""
     run = ex.run
     history = ledgerlib.history(ex.load_ledger())
+    if ex.store.damaged:
+        progress.note(
+            f"the ledger on {STATE_BRANCH} did not validate (edited by hand?); a fresh one "
+            f"replaces it and keeps the damaged text under `{ledgerlib.DAMAGED_KEY}`"
+        )
     reran = ledgerlib.reran_fingerprints(ex.ledger, run.id, run.attempt)
     forks = ledgerlib.fork_reports_since(ex.ledger, ex.now - timedelta(days=1))
     plan = planner.make_plan(jobs, run, ex.settings, history, reran, forks)

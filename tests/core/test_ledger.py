@@ -60,6 +60,11 @@ def test_a_wrong_typed_value_starts_fresh_and_keeps_the_damaged_text(edit: dict)
     fresh = ledgerlib.loads(text)
     assert fresh["fingerprints"] == {} and fresh[ledgerlib.DAMAGED_KEY] == text
     assert ledgerlib.history(fresh) == {}  # what the plan reads works
+    assert ledgerlib.replaced_damaged(text, fresh)
+    # The next ledger, stored with the damaged text inside, is no longer "replaced".
+    stored = ledgerlib.dumps(fresh)
+    assert not ledgerlib.replaced_damaged(stored, ledgerlib.loads(stored))
+    assert not ledgerlib.replaced_damaged("", ledgerlib.loads(""))
 
 
 def test_a_valid_ledger_round_trips() -> None:

@@ -204,6 +204,9 @@ def test_a_ledger_a_person_damaged_does_not_stop_the_run(
     assert result.outputs["result"] == "reported" and len(failure_issues(fake_github)) == 1
     stored = ledger(fake_github)
     assert stored["damaged"] == damaged and "a" not in stored["fingerprints"]
+    assert "did not validate" in result.summary
+    again = action.subprocess(run_event(fake_github))
+    assert again.code == 0 and "did not validate" not in again.summary
 
 
 RULESET = "Repository rule violations found\n\nCannot update this protected ref.\n\n"

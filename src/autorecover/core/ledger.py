@@ -103,6 +103,11 @@ def loads(text: str) -> Ledger:
     return dict(data)
 
 
+def replaced_damaged(text: str, ledger: Ledger) -> bool:
+    """Whether `ledger` is the fresh one `loads(text)` made because `text` was damaged."""
+    return bool(text.strip()) and ledger.get(DAMAGED_KEY) == text[:MAX_DAMAGED_CHARS]
+
+
 def dumps(ledger: Ledger) -> str:
     return json.dumps(ledger, indent=1, sort_keys=True) + "\n"
 

@@ -31,6 +31,7 @@ class StateStore:
     def __init__(self, client: GitHub) -> None:
         self.client = client
         self.writes = 0
+        self.damaged = False  # the last read found a ledger that did not validate
 
     def read(self) -> tuple[Ledger, str | None]:
         """The stored ledger and its blob sha (None when there is none yet)."""
@@ -41,7 +42,9 @@ class StateStore:
             return ledgerlib.empty(), None
         data = response.data if isinstance(response.data, dict) else {}
         text = base64.b64decode(data.get("content") or "").decode("utf-8", "replace")
-        return ledgerlib.loads(text), str(data.get("sha") or "") or None
+        ledger = ledgerlib.loads(text)
+        self.damaged = ledgerlib.replaced_damaged(text, ledger)
+        return ledger, str(data.get("sha") or "") or None
 
     def update(
         self, run_key: str, updates: Iterable[Update], current: tuple[Ledger, str | None]
