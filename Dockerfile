@@ -21,7 +21,11 @@ FROM python:3.12-slim-bookworm@sha256:0f5b26b9518d002b6173fd61daad821fa340635ebf
 # No WORKDIR either: the runner starts the container with --workdir /github/workspace
 # (the mounted workspace), which replaces any WORKDIR, so every path below is absolute.
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# AUTORECOVER_TOOL_USER: black, isort and ruff run as `nobody`, not root, so a formatter
+# (or a configuration it reads) cannot read /proc/1/environ, autorecover's environment,
+# which holds the token (docs/security.md#s2).
+ENV AUTORECOVER_TOOL_USER=65534 \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \

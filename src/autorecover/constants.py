@@ -51,6 +51,12 @@ HEAD_MARKER_RE = re.compile(r"<!-- autorecover:head=([0-9a-f]{40}) -->")
 # The ledger claim on a failing commit's fix PR (beside the claims on fingerprints).
 HEAD_CLAIM = "head:{}"
 
+# -- the container --------------------------------------------------------------------
+
+# The uid the formatters run as when autorecover runs as root (the Dockerfile sets it):
+# they cannot read /proc/1/environ, autorecover's own environment (docs/security.md#s2).
+TOOL_USER_ENV = "AUTORECOVER_TOOL_USER"
+
 # -- labels -----------------------------------------------------------------------------
 
 DEFAULT_LABEL = BOT_NAME

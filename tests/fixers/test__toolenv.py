@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
+import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import venv
 from pathlib import Path
 
 import pytest
 
 from autorecover.adapters import proc
+from autorecover.constants import TOOL_USER_ENV
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers._toolenv import TOOLS, InstallError, Tool, ToolEnv, bundled_version
 from testing.wheels import local_index
@@ -316,3 +320,39 @@ def test_newest_release_for_an_older_python_skips_what_it_cannot_install(tmp_pat
     assert tools.newest("respx", "3.9") == "0.21.1"
     assert tools.newest("respx", "3.12") == "0.22.0"
     assert tools.newest("respx") == "0.22.0"
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the container runs as root; setuid needs root")
+def test_as_root_a_tool_cannot_read_autorecover_s_own_environment(tmp_path: Path) -> None:
+    """A formatter (or its configuration: docs/security.md#a10-8) that reads the parent's
+    /proc/<pid>/environ, where the token is, gets "Permission denied" as the tool user;
+    as root it would read it. The tree it formats is its own while it runs, and root's
+    again afterwards."""
+    tree = Path(tempfile.mkdtemp(dir="/tmp"))  # reachable by another user, unlike tmp_path
+    tree.chmod(0o755)
+    (tree / "a.py").write_text("x = 1\n")
+    steal = Tool("black", "0", ("/bin/cat", f"/proc/{os.getpid()}/environ"), "bundled")
+    probe = Tool("black", "0", ("/usr/bin/stat", "-c", "%u", "a.py"), "bundled")
+    try:
+        as_root = ToolEnv(tmp_path / "root-cache", base_env={"PATH": "/usr/bin:/bin"})
+        assert as_root.tool_user is None and as_root.run(steal, [], cwd=tree).returncode == 0
+        tools = ToolEnv(
+            tmp_path / "cache",
+            base_env={"PATH": "/usr/bin:/bin", TOOL_USER_ENV: str(NOBODY)},
+        )
+        stolen = tools.run(steal, [], cwd=tree)
+        assert stolen.returncode != 0 and "Permission denied" in stolen.stderr
+        assert "PATH=" not in stolen.stdout
+        assert tools.run(probe, [], cwd=tree).stdout.strip() == str(NOBODY)
+        assert (tree / "a.py").stat().st_uid == os.geteuid()
+    finally:
+        shutil.rmtree(tree)
+
+
+def test_the_tool_user_is_only_taken_when_it_is_a_user_other_than_root(tmp_path: Path) -> None:
+    for value in ("0", "nobody", "", "-1"):
+        env = {"PATH": "/usr/bin:/bin", TOOL_USER_ENV: value}
+        assert ToolEnv(tmp_path, base_env=env).tool_user is None

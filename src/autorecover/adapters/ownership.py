@@ -11,6 +11,7 @@ back to the owner of `.git/` itself. Symlinks are never followed (`lchown`).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -23,16 +24,26 @@ def restore(tree: Path) -> int:
         return 0
     if os.geteuid() != 0 or owner.st_uid == 0:
         return 0
-    wanted = (owner.st_uid, owner.st_gid)
+    return hand_over(tree, owner.st_uid, owner.st_gid)
+
+
+def hand_over(tree: Path, uid: int, gid: int) -> int:
+    """Make `tree` and everything under it belong to `uid`:`gid` (symlinks themselves, never
+    their targets); returns how many entries changed."""
     changed = 0
+    for path in _entries(tree):
+        try:
+            info = os.lstat(path)
+            if (info.st_uid, info.st_gid) != (uid, gid):
+                os.lchown(path, uid, gid)
+                changed += 1
+        except FileNotFoundError:
+            continue  # removed meanwhile (a lock file)
+    return changed
+
+
+def _entries(tree: Path) -> Iterator[str]:
+    yield str(tree)
     for root, dirs, files in os.walk(tree, followlinks=False):
         for name in (*dirs, *files):
-            path = os.path.join(root, name)
-            try:
-                info = os.lstat(path)
-                if (info.st_uid, info.st_gid) != wanted:
-                    os.lchown(path, *wanted)
-                    changed += 1
-            except FileNotFoundError:
-                continue  # removed meanwhile (a lock file)
-    return changed
+            yield os.path.join(root, name)

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from autorecover.core.text.redact import Redactor
 
@@ -230,10 +230,12 @@ def run(
     check: bool = True,
     max_output: int = DEFAULT_MAX_OUTPUT,
     redact: Callable[[str], str] | None = None,
+    user: int | None = None,
 ) -> Completed:
     """Run `argv` in `cwd` with exactly `env`; raise :class:`CommandError` unless it exits 0
     (when `check`), times out or cannot start. `redact` cleans the output an error carries
-    (default: the credential patterns of :class:`Redactor`)."""
+    (default: the credential patterns of :class:`Redactor`). `user` (a uid, also used as the
+    gid, with no supplementary groups) runs the command as that user; it needs root."""
     args = tuple(os.fspath(part) for part in argv)
     if not args or not all(isinstance(part, str) for part in args):
         raise TypeError("argv must be a non-empty list of strings")
@@ -241,9 +243,13 @@ def run(
     timeout, by_deadline = _bounded(timeout)
     if by_deadline and timeout <= 0:
         raise _failure(CommandTimeout, args, None, "", "the run's deadline has passed", redact)
+    as_user: dict[str, Any] = {}
+    if user is not None:
+        as_user = {"user": user, "group": user, "extra_groups": []}
     try:
         process = subprocess.Popen(  # noqa: S603 - argv list, shell=False, explicit env
             args,
+            **as_user,
             cwd=Path(cwd),
             env=dict(env),
             stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,

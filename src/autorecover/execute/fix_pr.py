@@ -111,6 +111,7 @@ def _make(job: _Job, pulls: Pulls, open_pulls: int) -> Outcome:
         repo.fetch_commit(run.head_sha)
         repo.fetch_commit(job.start)
         path = Path(tempfile.mkdtemp(prefix="autorecover-fix-", dir=job.workspace.temp))
+        path.chmod(0o711)  # the formatters' user must reach the tree (fixers/_toolenv.py)
         with Worktree.add(repo, path / "tree", job.start, job.branch) as tree:
             return _fix_in(job, tree, pulls, open_pr)
     except ProtectedPathError as exc:

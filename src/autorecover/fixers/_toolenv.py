@@ -26,7 +26,8 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from autorecover.adapters import proc
+from autorecover.adapters import ownership, proc
+from autorecover.constants import TOOL_USER_ENV
 from autorecover.core.text.redact import Redactor
 
 
@@ -78,6 +79,14 @@ def _site_packages(root: Path) -> Path:
     return Path(sysconfig.get_path("purelib", vars={"base": str(root), "platbase": str(root)}))
 
 
+def _tool_user(source: Mapping[str, str] | None) -> int | None:
+    """The uid formatters run as: only when we are root and one is configured."""
+    value = (os.environ if source is None else source).get(TOOL_USER_ENV, "")
+    if not value.isdigit() or int(value) == 0 or os.geteuid() != 0:
+        return None
+    return int(value)
+
+
 class ToolEnv:
     """Resolves and runs tools. One per run: resolved tools are remembered, so ruff-format and
     ruff-fix share one install."""
@@ -94,6 +103,7 @@ class ToolEnv:
         redactor: Redactor | None = None,
         base_env: Mapping[str, str] | None = None,
         extra_env: Mapping[str, str] | None = None,
+        tool_user: int | None = None,
     ) -> None:
         self.cache_dir = Path(cache_dir).absolute()
         self.python = python
@@ -106,6 +116,7 @@ class ToolEnv:
         self.run_timeout = run_timeout
         self.redactor = redactor or Redactor()
         self._base_env = base_env
+        self.tool_user = tool_user if tool_user is not None else _tool_user(base_env)
         self._resolved: dict[tuple[str, str | None], Tool] = {}
         self._newest: dict[str, str] = {}
         home = self.cache_dir / "home"
@@ -254,12 +265,31 @@ class ToolEnv:
     ) -> proc.Completed:
         """Run `tool` with `args` in `cwd` with the token-free environment; never raises for a
         non-zero exit (the caller knows which codes mean what)."""
-        Path(self.env["HOME"]).mkdir(parents=True, exist_ok=True)
-        return proc.run(
-            [*tool.argv, *args],
-            cwd=cwd,
-            env=self.env,
-            timeout=self.run_timeout,
-            check=False,
-            redact=self.redactor,
-        )
+        home = Path(self.env["HOME"])
+        home.mkdir(parents=True, exist_ok=True)
+        user = self.tool_user
+        if user is None:
+            return proc.run(
+                [*tool.argv, *args],
+                cwd=cwd,
+                env=self.env,
+                timeout=self.run_timeout,
+                check=False,
+                redact=self.redactor,
+            )
+        # As root, the tool runs as an unprivileged user that owns only the tree it formats
+        # and its HOME: it cannot read /proc/1/environ, which holds the token (#s2).
+        ownership.hand_over(home, user, user)
+        ownership.hand_over(Path(cwd), user, user)
+        try:
+            return proc.run(
+                [*tool.argv, *args],
+                cwd=cwd,
+                env=self.env,
+                timeout=self.run_timeout,
+                check=False,
+                redact=self.redactor,
+                user=user,
+            )
+        finally:
+            ownership.hand_over(Path(cwd), os.geteuid(), os.getegid())
