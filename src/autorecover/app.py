@@ -24,7 +24,7 @@ from autorecover.adapters.github import contents, runs
 from autorecover.adapters.github.client import ApiSettings, GitHub
 from autorecover.adapters.github.errors import GitHubError
 from autorecover.adapters.render import TEMPLATE_NAMES, Renderer
-from autorecover.constants import STATE_BRANCH
+from autorecover.constants import FORK_REPORT_WINDOW_SECONDS, STATE_BRANCH
 from autorecover.core import ledger as ledgerlib
 from autorecover.core import plan as planner
 from autorecover.core.analysis import runner
@@ -236,7 +236,8 @@ def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunR
             f"replaces it and keeps the damaged text under `{ledgerlib.DAMAGED_KEY}`"
         )
     reran = ledgerlib.reran_fingerprints(ex.ledger, run.id, run.attempt)
-    forks = ledgerlib.fork_reports_since(ex.ledger, ex.now - timedelta(days=1))
+    window = timedelta(seconds=FORK_REPORT_WINDOW_SECONDS)
+    forks = ledgerlib.fork_reports_since(ex.ledger, ex.now - window)
     plan = planner.make_plan(jobs, run, ex.settings, history, reran, forks)
     proposed = tuple(
         Outcome(

@@ -73,7 +73,10 @@ DEFAULT_BACKOFF_SECONDS = 30.0
 DEFAULT_BACKOFF_MAX_SECONDS = 300.0
 DEFAULT_COOLDOWN_DAYS = 7.0
 DEFAULT_MAX_OPEN_PULLS = 5
-DEFAULT_FORK_REPORTS_PER_DAY = 5
+# Issue #11 asks for a per-hour budget on fork reports: a burst of hostile pull requests
+# is what fills a tracker, so the window is short and the default small.
+DEFAULT_FORK_REPORTS_PER_HOUR = 3
+FORK_REPORT_WINDOW_SECONDS = 3600
 REPORT_FILE = "autorecover-report.json"
 
 # -- fixers -----------------------------------------------------------------------------

@@ -257,22 +257,38 @@ def test_a_label_github_fails_to_create_never_loses_the_issue(
 # ---------------------------------------------------------------------------- forks
 
 
-def test_fork_runs_reach_the_tracker_a_bounded_number_of_times_a_day_t01(
+def test_fork_runs_reach_the_tracker_a_bounded_number_of_times_an_hour_t01(
     action: ActionRun, fake_github: FakeGitHub
 ) -> None:
-    """Anyone can open pull requests from forks, each failing a new way: past the daily
-    budget (five by default) they are analysed and reported in the run only."""
-    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+    """Anyone can open pull requests from forks, each failing a new way: past the hourly
+    budget (three by default) they are analysed and reported in the run only."""
+    words = ["alpha", "bravo", "charlie", "delta", "echo"]
     results = [action.subprocess(_fork_event(fake_github, f"the {w} quota")) for w in words]
     assert all(r.code == 0 for r in results), [r.stderr for r in results]
-    assert len(failure_issues(fake_github)) == 5
+    assert len(failure_issues(fake_github)) == 3
     assert all(r.report["run"]["trusted"] is False for r in results)
     (late,) = results[-1].report["plan"]["decisions"]
     assert late["action"] == "none"
-    assert "issues.fork_reports_per_day is 5" in late["reason"]
-    assert len(ledger(fake_github)["fork_reports"]) == 5
+    assert "issues.fork_reports_per_hour is 3" in late["reason"]
+    assert len(ledger(fake_github)["fork_reports"]) == 3
     # A fork's run never refreshes the dashboard (the repository's own next run does).
     assert not [i for i in fake_github.issues if "autorecover:dashboard" in (i.body or "")]
+
+
+def test_fork_reports_older_than_an_hour_leave_the_budget_t01(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """The budget is a sliding hour: reports an hour old no longer count against it."""
+    for word in ["alpha", "bravo", "charlie"]:
+        assert action.subprocess(_fork_event(fake_github, f"the {word} quota")).code == 0
+    state = ledger(fake_github)
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    state["fork_reports"] = [two_hours_ago.strftime("%Y-%m-%dT%H:%M:%SZ")] * 3
+    fake_github.commit_files({"ledger.json": json.dumps(state)}, "autorecover/state", "Age")
+    late = action.subprocess(_fork_event(fake_github, "the delta quota"))
+    assert late.code == 0, late.stderr
+    assert len(failure_issues(fake_github)) == 4
+    assert late.outputs["issue-url"]
 
 
 def test_two_fork_runs_at_once_open_one_issue_t25(

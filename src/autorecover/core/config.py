@@ -21,7 +21,7 @@ from autorecover.constants import (
     DEFAULT_BACKOFF_MAX_SECONDS,
     DEFAULT_BACKOFF_SECONDS,
     DEFAULT_COOLDOWN_DAYS,
-    DEFAULT_FORK_REPORTS_PER_DAY,
+    DEFAULT_FORK_REPORTS_PER_HOUR,
     DEFAULT_LABEL,
     DEFAULT_MAX_OPEN_PULLS,
     DEFAULT_MAX_RERUNS,
@@ -125,10 +125,10 @@ class IssuesConfig(_Strict):
         ge=0,
         le=365,
     )
-    fork_reports_per_day: int = _f(
-        DEFAULT_FORK_REPORTS_PER_DAY,
-        "At most this many issues or comments a day about runs from forks (anyone can open "
-        "a pull request from a fork; 0: none).",
+    fork_reports_per_hour: int = _f(
+        DEFAULT_FORK_REPORTS_PER_HOUR,
+        "At most this many issues or comments an hour about runs from forks (anyone can "
+        "open a pull request from a fork; 0: none).",
         ge=0,
         le=1000,
     )

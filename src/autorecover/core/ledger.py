@@ -166,7 +166,7 @@ MAX_FORK_REPORTS = 200
 
 
 def fork_reported(at: str) -> Update:
-    """An issue opened or commented on about a fork's run: counted for the daily budget."""
+    """An issue opened or commented on about a fork's run: counted for the hourly budget."""
 
     def update(ledger: Ledger) -> None:
         reports: list[str] = ledger.setdefault("fork_reports", [])

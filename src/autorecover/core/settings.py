@@ -179,8 +179,8 @@ class Settings:
         return self.config.rerun.circuit_breaker.min_success_rate
 
     @property
-    def fork_reports_per_day(self) -> int:
-        return self.config.issues.fork_reports_per_day
+    def fork_reports_per_hour(self) -> int:
+        return self.config.issues.fork_reports_per_hour
 
     @property
     def label(self) -> str:

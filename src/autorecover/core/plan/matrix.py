@@ -75,10 +75,11 @@ def make_plan(
     settings: Settings,
     history: Mapping[str, History] | None = None,
     reran: Collection[str] = frozenset(),
-    fork_reports_today: int = 0,
+    fork_reports_recent: int = 0,
 ) -> Plan:
     """`reran`: fingerprints autorecover reran for this run's previous attempt;
-    `fork_reports_today`: issues and comments about fork runs in the last 24 hours."""
+    `fork_reports_recent`: issues and comments about fork runs in the last hour
+    (FORK_REPORT_WINDOW_SECONDS)."""
     history = history or {}
     proposals = {job.job_id: _proposal(job, settings) for job in jobs}
     notes: list[str] = []
@@ -96,7 +97,7 @@ def make_plan(
             )
         decisions.append(_decision(job, action, reason, severity))
     decisions = [_gate_rerun(d, run, settings, history, reran) for d in decisions]
-    decisions = _gate_trust(decisions, run, settings, notes, fork_reports_today)
+    decisions = _gate_trust(decisions, run, settings, notes, fork_reports_recent)
     return Plan(tuple(contingency(d) for d in _merge(decisions)), tuple(notes))
 
 
@@ -169,7 +170,7 @@ def _gate_trust(
     run: WorkflowRun,
     settings: Settings,
     notes: list[str],
-    fork_reports_today: int = 0,
+    fork_reports_recent: int = 0,
 ) -> list[Decision]:
     if run.trusted:
         return decisions
@@ -208,12 +209,12 @@ def _gate_trust(
             )
             for d in out
         ]
-    if fork_reports_today >= settings.fork_reports_per_day:
+    if fork_reports_recent >= settings.fork_reports_per_hour:
         # Anyone can open pull requests from forks: their failures reach the tracker at
-        # most `issues.fork_reports_per_day` times a day (docs/security.md#t01).
+        # most `issues.fork_reports_per_hour` times an hour (docs/security.md#t01).
         reason = (
-            f"runs from forks reached the tracker {fork_reports_today} times in the last 24 "
-            f"hours (issues.fork_reports_per_day is {settings.fork_reports_per_day})"
+            f"runs from forks reached the tracker {fork_reports_recent} times in the last "
+            f"hour (issues.fork_reports_per_hour is {settings.fork_reports_per_hour})"
         )
         out = [
             replace(d, action=Action.NONE, reason=reason) if d.action is Action.ISSUE else d
