@@ -28,6 +28,7 @@ import pytest
 from autorecover.adapters.git import GitRepo
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers._toolenv import ToolEnv
+from autorecover.fixers._toollock import HashLock
 from testing import DATA
 
 PROJECTS = DATA / "projects"
@@ -191,10 +192,16 @@ class GitSandbox:
             base_env=self.env,
         )
 
-    def tool_env(self, install_options: tuple[str, ...] = ("--only-binary=:all:",)) -> ToolEnv:
-        """A tool cache under the sandbox; `install_options` reach `pip install`."""
+    def tool_env(
+        self,
+        install_options: tuple[str, ...] = ("--only-binary=:all:",),
+        lock: HashLock | None = None,
+    ) -> ToolEnv:
+        """A tool cache under the sandbox; `install_options` reach `pip install`; `lock`
+        stands in for the shipped wheel hashes (testing.wheels.lock_of)."""
         return ToolEnv(
             self.root / "tool-cache",
+            lock=lock,
             base_env=self.env,
             redactor=Redactor([FAKE_TOKEN]),
             install_options=install_options,

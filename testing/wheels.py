@@ -12,13 +12,22 @@ from pathlib import Path
 OFFLINE = ("--only-binary=:all:", "--no-index", "--find-links")
 
 
-def build_wheel(directory: Path, name: str, version: str, requires_python: str = "") -> Path:
-    """A minimal pure-Python wheel whose `python -m <name>` prints its version; with
-    `requires_python` (">=3.10") pip offers it only to those Pythons."""
+def build_wheel(
+    directory: Path,
+    name: str,
+    version: str,
+    requires_python: str = "",
+    requires_dist: tuple[str, ...] = (),
+    main: str = "",
+) -> Path:
+    """A minimal pure-Python wheel whose `python -m <name>` prints its version (or runs
+    `main`); with `requires_python` (">=3.10") pip offers it only to those Pythons;
+    `requires_dist` become its Requires-Dist lines."""
     requires = f"Requires-Python: {requires_python}\n" if requires_python else ""
+    requires += "".join(f"Requires-Dist: {line}\n" for line in requires_dist)
     files = {
         f"{name}/__init__.py": f"__version__ = {version!r}\n",
-        f"{name}/__main__.py": f"print('{name}, {version} (test wheel)')\n",
+        f"{name}/__main__.py": main or f"print('{name}, {version} (test wheel)')\n",
         f"{name}-{version}.dist-info/METADATA": (
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires}"
         ),
@@ -67,3 +76,14 @@ def local_index(
             "<html><body>\n" + "\n".join(anchors) + "\n</body></html>\n"
         )
     return ("--only-binary=:all:", "--index-url", (directory / "simple").as_uri())
+
+
+def lock_of(directory: Path) -> dict[str, dict[str, list[str]]]:
+    """The hash lock (fixers/_toollock.py) of the wheels in `directory`: what a test passes as
+    `ToolEnv(lock=...)` so pip's hash-checking mode accepts the wheels built here."""
+    lock: dict[str, dict[str, list[str]]] = {}
+    for wheel in sorted(directory.glob("*.whl")):
+        name, version = wheel.name.split("-")[:2]
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        lock.setdefault(name, {}).setdefault(version, []).append(digest)
+    return lock

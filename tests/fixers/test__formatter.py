@@ -18,7 +18,7 @@ from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext, FixerError
 from autorecover.fixers._toolenv import ToolEnv
 from testing.formatters import FINGERPRINT, HELPER, Setup
-from testing.wheels import local_index
+from testing.wheels import local_index, lock_of
 
 if TYPE_CHECKING:
     pass
@@ -209,7 +209,8 @@ def test_a_version_range_runs_its_newest_matching_release(tmp_path: Path) -> Non
     """`black~=24.1.0` is what pip gives CI: the newest 24.1.x, found on a local index."""
     index = local_index(tmp_path / "index", {"black": ["24.1.0", "24.1.1", "24.2.0"]})
     ctx = _ctx(tmp_path / "repo", {"requirements-dev.txt": "black~=24.1.0\n", "a.py": "x = 1\n"})
-    ctx = replace(ctx, tools=ToolEnv(tmp_path / "cache", install_options=index))
+    hashes = lock_of(tmp_path / "index")
+    ctx = replace(ctx, tools=ToolEnv(tmp_path / "cache", install_options=index, lock=hashes))
     tool, notes = REGISTRY["black"].tool(ctx)  # type: ignore[attr-defined]
     assert tool.version == "24.1.1"
     assert "requirements-dev.txt asks for black~=24.1.0: ran its newest release, 24.1.1" in notes

@@ -22,7 +22,7 @@ from autorecover.adapters import proc
 from autorecover.constants import TOOL_USER_ENV
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers._toolenv import TOOLS, InstallError, Tool, ToolEnv, bundled_version
-from testing.wheels import local_index
+from testing.wheels import OFFLINE, build_wheel, local_index, lock_of
 
 FAKE_TOKEN = "gh" + "s_" + "Fak3T0kenForAutorecoverTests0123456789"  # gitfixtures.FAKE_TOKEN
 MISSING = "99.0.0"  # newer than any release of black, isort or ruff
@@ -34,6 +34,10 @@ def offline(tmp_path: Path, **options: object) -> ToolEnv:
     wheels.mkdir(exist_ok=True)
     install = ("--only-binary=:all:", "--no-index", "--find-links", str(wheels))
     options.setdefault("install_options", install)
+    # MISSING is listed, so each case reaches the installer it is about.
+    options.setdefault(
+        "lock", {spec.distribution: {MISSING: ["0" * 64]} for spec in TOOLS.values()}
+    )
     return ToolEnv(tmp_path / "cache", **options)  # type: ignore[arg-type]
 
 
@@ -144,6 +148,54 @@ def test_failed_install_falls_back_to_the_bundled_version(
     assert note.startswith(f"could not install {name}=={MISSING} (pinned in requirements-dev.txt)")
     assert note.endswith(f"; ran {bundled}") and why in note.lower()
     assert leftovers(tools) == []  # neither the target nor a staging directory is left
+
+
+def test_a_forged_wheel_of_a_listed_version_is_refused_s2(tmp_path: Path) -> None:
+    """An index (or a mirror, or a proxy) that serves other bytes for black 24.1.0 than PyPI
+    published: pip's hash-checking mode refuses them and nothing is installed."""
+    index = tmp_path / "forged"
+    index.mkdir()
+    build_wheel(index, "black", "24.1.0", main="print('pwned')\n")
+    tools = ToolEnv(tmp_path / "cache", install_options=(*OFFLINE, str(index)))
+    tool = tools.resolve("black", "24.1.0", "requirements-dev.txt")
+    assert tool.source == "bundled" and tool.refused.startswith("could not install black==24.1.0")
+    assert "do not match the hashes" in tool.refused.lower()
+    assert leftovers(tools) == []
+
+
+def test_a_version_without_hashes_is_never_installed_s2(tmp_path: Path) -> None:
+    called = tmp_path / "installer-called"
+    tools = ToolEnv(tmp_path / "cache", pip_command=installer(f"open({str(called)!r}, 'w')"))
+    tool = tools.resolve("ruff", "0.0.1", "pyproject.toml")  # older than listed
+    assert tool.source == "bundled" and "older than" in tool.notes[0]
+    tool = tools.resolve("ruff", MISSING, "pyproject.toml")
+    assert f"no wheel hashes for ruff {MISSING}" in tool.refused
+    assert not called.exists()
+
+
+def test_a_pinned_version_takes_its_dependencies_from_autorecover_s_environment(
+    tmp_path: Path,
+) -> None:
+    """--no-deps: nothing but the hash-checked wheel is downloaded; click comes from the
+    environment the image installed with hashes, after the pinned tool's own files."""
+    index = tmp_path / "index"
+    index.mkdir()
+    main = "import black, click; print(black.__version__, click.__name__)\n"
+    build_wheel(index, "black", "24.1.0", requires_dist=("click>=7",), main=main)
+    tools = ToolEnv(tmp_path / "c", install_options=(*OFFLINE, str(index)), lock=lock_of(index))
+    tool = tools.resolve("black", "24.1.0", "requirements-dev.txt")
+    assert not tool.refused, tool.refused
+    assert tools.run(tool, [], cwd=tmp_path).stdout.split() == ["24.1.0", "click"]
+
+
+def test_a_pinned_version_whose_dependencies_are_not_met_is_refused(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    index.mkdir()
+    build_wheel(index, "black", "24.1.0", requires_dist=("click>=999",))
+    tools = ToolEnv(tmp_path / "c", install_options=(*OFFLINE, str(index)), lock=lock_of(index))
+    tool = tools.resolve("black", "24.1.0", "requirements-dev.txt")
+    assert "black needs click>=999 (have" in tool.refused
+    assert leftovers(tools) == []
 
 
 def test_install_failure_note_is_redacted(tmp_path: Path) -> None:

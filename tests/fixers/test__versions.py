@@ -29,7 +29,7 @@ from autorecover.fixers._versions import (
     required_versions,
 )
 from testing.gitfixtures import load_project
-from testing.wheels import build_wheel
+from testing.wheels import build_wheel, lock_of
 
 if TYPE_CHECKING:
     from testing.gitfixtures import GitSandbox
@@ -163,7 +163,7 @@ def offline(wheels: Path) -> tuple[str, ...]:
 
 
 def test_pinned_version_is_installed_once_and_run(git_sandbox: GitSandbox, wheels: Path) -> None:
-    tools = git_sandbox.tool_env(offline(wheels))
+    tools = git_sandbox.tool_env(offline(wheels), lock_of(wheels))
     tool = tools.resolve("black", "24.1.0", "requirements-dev.txt")
     assert (tool.version, tool.source) == ("24.1.0", "requirements-dev.txt")
     assert tool.notes == ("ran black 24.1.0 as pinned in requirements-dev.txt",)
@@ -224,7 +224,7 @@ def test_fixer_reports_the_version_the_repository_pins(
     git_sandbox: GitSandbox, wheels: Path, tmp_path: Path
 ) -> None:
     project = {"requirements-dev.txt": "black==24.1.0\n", "x.py": "x  =  1\n"}
-    tools = git_sandbox.tool_env(offline(wheels))
+    tools = git_sandbox.tool_env(offline(wheels), lock_of(wheels))
     ctx = _context(tmp_path / "repo", tools, project)
     result = REGISTRY["black"].apply(Fix("black"), ctx)
     assert (result.tool, result.version) == ("black", "24.1.0")
@@ -244,7 +244,8 @@ def test_installer_is_injectable_and_gets_no_token(
     record = tmp_path / "installer.json"
     script = (
         "import json, os, sys;"
-        f"json.dump({{'argv': sys.argv[1:], 'env': dict(os.environ)}}, open({str(record)!r}, 'w'));"
+        "seen = {'argv': sys.argv[1:], 'env': dict(os.environ), 'pins': open(sys.argv[-1]).read()};"
+        f"json.dump(seen, open({str(record)!r}, 'w'));"
         "print('no index here', file=sys.stderr); sys.exit(1)"
     )
     env = {**git_sandbox.env, "GITHUB_TOKEN": git_sandbox.token, "HTTPS_PROXY": "http://proxy:3128"}
@@ -252,7 +253,10 @@ def test_installer_is_injectable_and_gets_no_token(
     tool = tools.resolve("isort", "5.13.2", "requirements-dev.txt")
     assert tool.source == "bundled" and "no index here" in tool.notes[0]
     seen = json.loads(record.read_text())
-    assert seen["argv"][-1] == "isort==5.13.2" and "--only-binary=:all:" in seen["argv"]
+    assert seen["argv"][-2:-1] == ["-r"] and "--only-binary=:all:" in seen["argv"]
+    assert {"--require-hashes", "--no-deps"} <= set(seen["argv"])
+    assert seen["pins"].startswith("isort==5.13.2 --hash=sha256:")  # what PyPI published
+
     assert "GITHUB_TOKEN" not in seen["env"] and seen["env"]["HTTPS_PROXY"] == "http://proxy:3128"
     assert git_sandbox.token not in json.dumps(seen)
 

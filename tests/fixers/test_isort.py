@@ -169,7 +169,11 @@ def test_only_isort_fixes_are_handled(tmp_path: Path) -> None:
     assert (ctx.root / "a.py").read_text() == UNSORTED
 
 
-def test_a_pin_that_cannot_be_installed_runs_the_bundled_isort(tmp_path: Path) -> None:
+def test_a_pin_that_cannot_be_installed_is_not_replaced_by_the_bundled_isort(
+    tmp_path: Path,
+) -> None:
+    """Another isort sorts differently from CI's: the fix is refused, naming the version, so
+    it becomes an issue instead of a pull request that fails CI's own check."""
     wheels = tmp_path / "no-wheels"
     wheels.mkdir()
     tools = ToolEnv(
@@ -177,11 +181,12 @@ def test_a_pin_that_cannot_be_installed_runs_the_bundled_isort(tmp_path: Path) -
         install_options=("--only-binary=:all:", "--no-index", "--find-links", str(wheels)),
     )
     files = {"requirements-dev.txt": "isort==99.0.0\n", "a.py": UNSORTED}
-    result = FIXER.apply(FIX, make_ctx(tmp_path, files, tools=tools))
-    assert result.version == bundled_version("isort") and result.changed_files == ("a.py",)
-    (note,) = result.notes
-    assert note.startswith("could not install isort==99.0.0 (pinned in requirements-dev.txt)")
-    assert note.endswith(f"; ran {bundled_version('isort')}")
+    with pytest.raises(FixerError) as refused:
+        FIXER.apply(FIX, make_ctx(tmp_path, files, tools=tools))
+    assert "could not install isort==99.0.0" in str(refused.value)
+    assert "no wheel hashes for isort 99.0.0" in str(refused.value)
+    assert "(pinned in requirements-dev.txt)" in str(refused.value)
+    assert (tmp_path / "repo" / "a.py").read_text() == UNSORTED
 
 
 # -- symlinked configuration: isort is not run at all ----------------------------------------

@@ -120,6 +120,10 @@ class FormatterFixer:
             except InstallError as exc:
                 notes.append(f"could not resolve {wanted} from {choice.origin}: {exc}")
         tool = ctx.tools.resolve(self.tool_name, version, choice.origin)
+        if tool.refused:
+            # Another version formats differently: the PR would fail CI's own check, so the
+            # failure becomes an issue that names the version (docs/security.md#s2).
+            raise FixerError(f"{tool.refused} (pinned in {choice.origin})")
         if tool.source == "bundled" and not tool.notes and choice.version is None:
             notes.append(f"no pin of {self.tool_name} found: ran the bundled {tool.version}")
         return tool, [*notes, *tool.notes]

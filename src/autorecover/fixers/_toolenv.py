@@ -7,7 +7,9 @@ working directory (the repository) off ``sys.path``, so a file named ``click.py`
 environment comes from :func:`proc.minimal_env` (no token, no secret) with a neutral HOME, so
 neither the runner's user configuration (``~/.config/black``, ``~/.config/ruff``) nor anything
 the user's earlier steps wrote there changes what runs. Pinned versions are installed from
-wheels only (``--only-binary=:all:``): building an sdist would run its setup code.
+wheels only (``--only-binary=:all:``): building an sdist would run its setup code; and only
+versions listed in formatter-hashes.json, in pip's hash-checking mode, without downloading
+any dependency (fixers/py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from packaging.version import InvalidVersion, Version
 from autorecover.adapters import ownership, proc
 from autorecover.constants import TOOL_USER_ENV
 from autorecover.core.text.redact import Redactor
+from autorecover.fixers._toollock import (
+    LOCK_PATH,
+    HashLock,
+    dependency_paths,
+    hashes_for,
+    requirement_file,
+    shipped,
+    unmet_requirements,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +71,9 @@ class Tool:
     argv: tuple[str, ...]
     source: str  # "bundled" or where the version came from ("requirements-dev.txt", ...)
     notes: tuple[str, ...] = ()
+    # Why the pinned version could not be run (the bundled one stands in): a fixer must not
+    # propose what CI's own version would format differently.
+    refused: str = ""
 
 
 class InstallError(Exception):
@@ -104,6 +118,7 @@ class ToolEnv:
         base_env: Mapping[str, str] | None = None,
         extra_env: Mapping[str, str] | None = None,
         tool_user: int | None = None,
+        lock: HashLock | None = None,
     ) -> None:
         self.cache_dir = Path(cache_dir).absolute()
         self.python = python
@@ -117,6 +132,7 @@ class ToolEnv:
         self.redactor = redactor or Redactor()
         self._base_env = base_env
         self.tool_user = tool_user if tool_user is not None else _tool_user(base_env)
+        self._lock = lock
         self._resolved: dict[tuple[str, str | None], Tool] = {}
         self._newest: dict[str, str] = {}
         home = self.cache_dir / "home"
@@ -142,9 +158,13 @@ class ToolEnv:
             "PIP_NO_INPUT": "1",
         }
 
-    def bundled(self, name: str, notes: tuple[str, ...] = ()) -> Tool:
+    @property
+    def lock(self) -> HashLock:
+        return shipped() if self._lock is None else self._lock
+
+    def bundled(self, name: str, notes: tuple[str, ...] = (), refused: str = "") -> Tool:
         argv = (self.python, "-I", "-m", TOOLS[name].module)
-        return Tool(name, bundled_version(name), argv, "bundled", notes)
+        return Tool(name, bundled_version(name), argv, "bundled", notes, refused)
 
     def resolve(self, name: str, version: str | None = None, origin: str = "") -> Tool:
         """The tool to run: `version` (installed on first use) or the bundled one. Never
@@ -172,7 +192,7 @@ class ToolEnv:
             root = self._install(spec, str(wanted))
         except InstallError as exc:
             note = f"could not install {name}=={wanted} (pinned in {origin}): {exc}; ran {bundled}"
-            return self.bundled(name, (note,))
+            return self.bundled(name, (note,), refused=f"could not install {name}=={wanted}: {exc}")
         argv = (str(_venv_python(root)), "-I", "-m", spec.module)
         return Tool(
             name, str(wanted), argv, origin, (f"ran {name} {wanted} as pinned in {origin}",)
@@ -182,6 +202,12 @@ class ToolEnv:
         target = self.cache_dir / "tools" / f"{spec.distribution}-{version}"
         if (target / ".complete").is_file():
             return target
+        hashes = hashes_for(self.lock, spec.distribution, version)
+        if not hashes:
+            raise InstallError(
+                f"autorecover has no wheel hashes for {spec.distribution} {version} "
+                f"({LOCK_PATH.name}; scripts/lock_formatters.py adds new releases)"
+            )
         if target.exists():  # left half-built by a run that was killed
             shutil.rmtree(target, ignore_errors=True)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -190,9 +216,12 @@ class ToolEnv:
             # As `python -m venv` does on POSIX: a symlinked interpreter keeps working with a
             # shared libpython where a copied one may not.
             venv.EnvBuilder(with_pip=False, clear=True, symlinks=os.name != "nt").create(staging)
+            pins = staging / "autorecover-requirements.txt"
+            pins.write_text(requirement_file(spec.distribution, version, hashes))
             argv = [
                 *self.pip_command, "--python", str(_venv_python(staging)), "install",
-                "--no-input", *self.install_options, f"{spec.distribution}=={version}",
+                "--no-input", *self.install_options, "--require-hashes", "--no-deps",
+                "-r", str(pins),
             ]  # fmt: skip
             proc.run(
                 argv,
@@ -209,6 +238,7 @@ class ToolEnv:
             ]
             if found != [version]:
                 raise InstallError(f"installed {found or 'nothing'} instead of {version}")
+            self._link_dependencies(spec, staging)
             (staging / ".complete").write_text(version + "\n")
             try:
                 staging.rename(target)
@@ -222,6 +252,20 @@ class ToolEnv:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return target
+
+    def _link_dependencies(self, spec: ToolSpec, staging: Path) -> None:
+        """The pinned tool imports its dependencies from autorecover's own (hash-locked)
+        environment, after its own site-packages; refused when those do not satisfy it."""
+        paths = dependency_paths({n: s.distribution for n, s in TOOLS.items()})
+        unmet = unmet_requirements(spec.distribution, _site_packages(staging), paths)
+        if unmet:
+            raise InstallError(
+                f"{spec.distribution} needs {', '.join(unmet)}, which autorecover's "
+                "environment does not provide"
+            )
+        (_site_packages(staging) / "autorecover-dependencies.pth").write_text(
+            "".join(f"{path}\n" for path in paths)
+        )
 
     def newest(self, requirement: str, python: str | None = None) -> str:
         """The newest release the index offers for `requirement` (a name with an optional
