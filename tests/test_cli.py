@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from autorecover.cli import build_parser, main
+from autorecover.commands import _help
+from autorecover.core.rules.loader import builtin_rules
 from testing.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "logs" / "pytest-missing-module.log"
+PROJECT = ROOT / "examples" / "project"
 
 
 @pytest.mark.parametrize(
@@ -119,3 +127,104 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         for name, data in entries.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+# -- names: -R/--repo is a GitHub repository (as in gh), -C/--directory a working tree ------
+
+
+@pytest.mark.parametrize(
+    ("argv", "old", "new"),
+    [
+        pytest.param(
+            ["analyze", "{log}", "--repository", "octo-org/octo-repo"],
+            "--repository",
+            "-R/--repo OWNER/NAME",
+            id="analyze-repository",
+        ),
+        pytest.param(
+            ["recover", "{log}", "--repo", "{project}"], "--repo", "-C DIR", id="recover-repo-dir"
+        ),
+    ],
+)
+def test_old_spellings_still_work_and_warn_on_stderr(
+    capsys: pytest.CaptureFixture[str], argv: list[str], old: str, new: str
+) -> None:
+    fill = {"log": str(ROOT / "examples/logs/black-check.log"), "project": str(PROJECT)}
+    code, out, err = run(capsys, *(arg.format(**fill) for arg in argv))
+    assert code == 0 and out
+    assert f"autorecover: warning: {old} is deprecated" in err and f"use {new}" in err
+    assert err.count("\n") == 1
+
+
+def test_old_and_new_spellings_give_the_same_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    log = str(ROOT / "examples/logs/black-check.log")
+    outs = []
+    for flag in ("--repo", "-C", "--directory"):
+        code, out, _ = run(capsys, "recover", log, flag, str(PROJECT), "--format", "json")
+        assert code == 0
+        outs.append(out)
+    assert outs[0] == outs[1] == outs[2]
+
+
+@pytest.mark.parametrize(
+    "value", ["octo-org", "octo-org/octo-repo/extra", "https://github.com/octo-org/octo-repo"]
+)
+def test_repo_must_be_owner_slash_name(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(EXAMPLE), "-R", value])
+    assert exc.value.code == 2 and "is not OWNER/NAME" in capsys.readouterr().err
+
+
+# -- help: every option and positional says what it is; every page has examples -----------
+
+
+def _subparsers(parser: argparse.ArgumentParser, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield f"{prefix}{name}", sub
+                yield from _subparsers(sub, f"{prefix}{name} ")
+
+
+PAGES = dict(_subparsers(build_parser()))
+
+
+def test_every_command_is_listed() -> None:
+    assert set(PAGES) == set(_help.PAGES)
+
+
+@pytest.mark.parametrize("command", sorted(PAGES))
+def test_every_option_and_positional_has_help(command: str) -> None:
+    parser = PAGES[command]
+    missing = [
+        action.dest
+        for action in parser._actions
+        if not action.help and not isinstance(action, argparse._SubParsersAction)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", sorted(PAGES))
+def test_every_help_page_ends_with_examples_and_exit_codes(command: str) -> None:
+    text = PAGES[command].format_help()
+    examples, _, exits = text.partition("\nExamples:\n")[2].partition("\nExit codes:\n")
+    assert f"autorecover {command}" in examples
+    assert [int(line.split()[0]) for line in exits.splitlines() if line[:5].strip()] == [
+        code for code, _ in _help.PAGES[command].exit_codes()
+    ]
+
+
+def _examples() -> Iterator[Any]:
+    for command, page in _help.PAGES.items():
+        for example, _ in page.examples:
+            yield pytest.param(example, id=f"{command}: {example}")
+
+
+@pytest.mark.parametrize("example", list(_examples()))
+def test_every_example_is_a_valid_command_line(example: str) -> None:
+    """Each `autorecover ...` in a pipeline parses, and a rule it names exists."""
+    (part,) = [p for p in re.split(r"\s*(?:\||&&)\s*", example) if p.startswith("autorecover")]
+    argv = shlex.split(part.split(" > ")[0])[1:]
+    args = build_parser().parse_args(argv)
+    if getattr(args, "rule_id", None):
+        assert args.rule_id in {rule.id for rule in builtin_rules()}

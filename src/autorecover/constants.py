@@ -68,6 +68,9 @@ SEVERITY_LABEL = "severity: {}"
 #    for the runner, and tests/test_constants.py checks that it does so faithfully) -----
 
 DEFAULT_MIN_CONFIDENCE = 0.7
+# The one range of a confidence, for the CLI flag, the action input and the config key.
+CONFIDENCE_MIN = 0.0
+CONFIDENCE_MAX = 1.0
 DEFAULT_MAX_RERUNS = 2
 DEFAULT_BACKOFF_SECONDS = 30.0
 DEFAULT_BACKOFF_MAX_SECONDS = 300.0
@@ -78,6 +81,8 @@ DEFAULT_MAX_OPEN_PULLS = 5
 DEFAULT_FORK_REPORTS_PER_HOUR = 3
 FORK_REPORT_WINDOW_SECONDS = 3600
 REPORT_FILE = "autorecover-report.json"
+# Where the JSON Schema of each command's `--format json` output is published.
+SCHEMAS_DOC = "docs/schemas/"
 
 # -- fixers -----------------------------------------------------------------------------
 

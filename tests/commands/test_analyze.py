@@ -166,10 +166,12 @@ def test_one_bad_file_fails_the_whole_command(
     ("options", "rule", "action"),
     [
         ((), "python-module-not-found", "issue"),
+        (("--repo", "octo-org/octo-repo"), "python-own-package-not-importable", "issue"),
+        (("--repo", "octo-org/other"), "python-module-not-found", "issue"),
+        (("-R", "octo-org/octo-repo"), "python-own-package-not-importable", "issue"),
         (("--repository", "octo-org/octo-repo"), "python-own-package-not-importable", "issue"),
-        (("--repository", "octo-org/other"), "python-module-not-found", "issue"),
     ],
-    ids=["no-repository", "own-package", "another-repository"],
+    ids=["no-repository", "own-package", "another-repository", "short-R", "deprecated-spelling"],
 )
 def test_repository_names_the_own_package(
     capsys: pytest.CaptureFixture[str],

@@ -17,7 +17,7 @@ PROJECT = ROOT / "examples" / "project"
 
 
 def test_recover_prints_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["recover", str(LOG), "--repo", str(PROJECT), "--format", "json"]) == 0
+    assert main(["recover", str(LOG), "-C", str(PROJECT), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     (decision,) = data["plan"]["decisions"]
     assert (decision["action"], decision["fixes"]) == ("fix_pr", ["black"])
@@ -42,7 +42,7 @@ def test_execute_dry_run_changes_nothing(
     shutil.copytree(PROJECT, project)
     committed(project)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
-    assert main(["execute", str(LOG), "--repo", str(project), "--dry-run"]) == 0
+    assert main(["execute", str(LOG), "-C", str(project), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "+from dataclasses import dataclass, field" in out
     assert "<!-- autorecover:fingerprint=" in out and "How it was verified" in out
@@ -53,7 +53,7 @@ def test_execute_fixes_the_working_tree(capsys: pytest.CaptureFixture[str], tmp_
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
     committed(project)
-    assert main(["execute", str(LOG), "--repo", str(project)]) == 0
+    assert main(["execute", str(LOG), "-C", str(project)]) == 0
     assert "fixed, uncommitted" in capsys.readouterr().out
     assert "from dataclasses import dataclass, field" in (project / "src/shop/cart.py").read_text()
 
@@ -64,7 +64,7 @@ def test_execute_needs_a_git_repository(
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
-    assert main(["execute", str(LOG), "--repo", str(project), *dry_run]) == 1
+    assert main(["execute", str(LOG), "-C", str(project), *dry_run]) == 1
     assert "not a git repository" in capsys.readouterr().err
 
 
@@ -75,7 +75,7 @@ def test_a_dry_run_formats_only_tracked_files(
     shutil.copytree(PROJECT, project)
     committed(project)
     (project / "src" / "shop" / "scratch.py").write_text("x = {  'a':1 }\n")  # untracked
-    assert main(["execute", str(LOG), "--repo", str(project), "--dry-run"]) == 0
+    assert main(["execute", str(LOG), "-C", str(project), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "src/shop/cart.py" in out and "scratch.py" not in out
 
@@ -87,14 +87,14 @@ def test_execute_shows_the_issue_it_would_open(
     log.write_text(
         "##[group]Run ./deploy.sh\n##[endgroup]\nquota spent\n##[error]Process completed with exit code 1.\n"
     )
-    assert main(["execute", str(log), "--repo", str(PROJECT), "--dry-run"]) == 0
+    assert main(["execute", str(log), "-C", str(PROJECT), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "== issue it would open: [autorecover] Unrecognised failure" in out
     assert "quota spent" in out
 
 
 def test_recover_on_a_missing_repo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main(["recover", str(LOG), "--repo", str(tmp_path / "nope")]) == 1
+    assert main(["recover", str(LOG), "-C", str(tmp_path / "nope")]) == 1
     assert "not a directory" in capsys.readouterr().err
 
 
@@ -120,7 +120,7 @@ def test_a_ruff_config_that_cannot_be_checked_is_not_used_t06(tmp_path: Path) ->
     log = ROOT / "tests" / "data" / "logs" / "tools" / "ruff-format-check.log"
     env = dict(os.environ)
     proc = subprocess.run(
-        [sys.executable, "-m", "autorecover", "execute", str(log), "--repo", str(project), "--dry-run"],
+        [sys.executable, "-m", "autorecover", "execute", str(log), "-C", str(project), "--dry-run"],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import TextIO, overload
 
 from autorecover.adapters.workflow_commands import escape_line, print_untrusted
-from autorecover.constants import CONFIG_PATH, REPORT_FILE
+from autorecover.constants import CONFIDENCE_MAX, CONFIDENCE_MIN, CONFIG_PATH, REPORT_FILE
 from autorecover.core.settings import Inputs
 from autorecover.core.text import mdsafe
 from autorecover.errors import UserError
@@ -206,7 +206,9 @@ def read_inputs(environ: Mapping[str, str], temp: str) -> Inputs:
         token=token,
         config_path=get_input("config", environ, default=CONFIG_PATH),
         dry_run=get_bool_input("dry-run", environ, default=False),
-        min_confidence=get_float_input("min-confidence", environ, minimum=0.0, maximum=1.0),
+        min_confidence=get_float_input(
+            "min-confidence", environ, minimum=CONFIDENCE_MIN, maximum=CONFIDENCE_MAX
+        ),
         max_reruns=get_int_input("max-reruns", environ, minimum=0),
         backoff_seconds=get_float_input("rerun-backoff-seconds", environ, minimum=0.0),
         backoff_max_seconds=get_float_input("rerun-backoff-max-seconds", environ, minimum=0.0),

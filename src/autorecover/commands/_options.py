@@ -1,4 +1,4 @@
-"""The options local commands share (`--config`, `--repository`, `--min-confidence`) ->
+"""The options local commands share (`--config`, `-R/--repo`, `--min-confidence`) ->
 the same `Settings` the action resolves, and the analyzer's context."""
 
 from __future__ import annotations

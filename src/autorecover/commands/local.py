@@ -1,4 +1,4 @@
-"""`autorecover recover LOG --repo DIR` and `autorecover execute LOG --repo DIR [--dry-run]`:
+"""`autorecover recover LOG [-C DIR]` and `autorecover execute LOG [-C DIR] [--dry-run]`:
 the action's plan and fixes, run against a local log and working tree.
 
 `recover` prints the plan the action would make. `execute` carries out its fixes in the
@@ -49,9 +49,9 @@ def _local_run(repo: Path) -> WorkflowRun:
 
 
 def _plan(args: argparse.Namespace) -> tuple[Plan, list[JobResult], Settings, Path]:
-    repo = Path(args.repo)
+    repo = Path(args.directory)
     if not repo.is_dir():
-        raise UserError(f"{repo}: not a directory; --repo names the project's working tree")
+        raise UserError(f"{repo}: not a directory; -C DIR names the project's working tree")
     settings = _options.settings(args, default_config=repo / CONFIG_PATH)
     context = _options.analysis_context(args, settings, repository=f"local/{repo.resolve().name}")
     diagnoses = analyze_file(Path(args.log), settings.ruleset, context)

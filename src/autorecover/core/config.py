@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from autorecover.constants import (
+    CONFIDENCE_MAX,
+    CONFIDENCE_MIN,
     CONFIG_PATH,
     DEFAULT_BACKOFF_MAX_SECONDS,
     DEFAULT_BACKOFF_SECONDS,
@@ -163,7 +165,9 @@ class Config(_Strict):
     branches: list[str] = _f(
         list, "Only act on runs of branches matching these glob patterns (empty: all)."
     )
-    min_confidence: float | None = _f(None, "Overrides the input min-confidence.", ge=0, le=1)
+    min_confidence: float | None = _f(
+        None, "Overrides the input min-confidence.", ge=CONFIDENCE_MIN, le=CONFIDENCE_MAX
+    )
     actions: dict[Category, ActionName] = _f(
         dict,
         "Per category, the action instead of the default matrix, e.g. `{network_error: issue}`.",
