@@ -130,7 +130,8 @@ def test_show_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_json_is_the_rule(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "show", "python-module-not-found", "--format", "json")
     rule = BUILTIN.get("python-module-not-found")
-    assert code == 0 and rule is not None and json.loads(out) == rule.to_dict()
+    assert code == 0 and rule is not None
+    assert json.loads(out) == {"schema_version": 1, **rule.to_dict()}
 
 
 def test_show_an_added_rule(capsys: pytest.CaptureFixture[str], config: Path) -> None:

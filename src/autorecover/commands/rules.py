@@ -40,7 +40,7 @@ def _dump(data: Any, out: TextIO) -> None:
 
 def _list(ruleset: RuleSet, fmt: str, out: TextIO) -> int:
     if fmt == "json":
-        _dump([rule.to_dict() for rule in ruleset.rules], out)
+        _dump([{"schema_version": SCHEMA_VERSION, **rule.to_dict()} for rule in ruleset.rules], out)
         return EXIT_OK
     width = max(len(rule.id) for rule in ruleset.rules)
     for rule in sorted(ruleset.rules, key=lambda r: (str(r.category), r.id)):
@@ -61,7 +61,7 @@ def _show(ruleset: RuleSet, rule_id: str, fmt: str, out: TextIO) -> int:
         raise UserError(f"no rule '{rule_id}'{suggest(rule_id, list(ruleset.by_id))}")
     data = rule.to_dict()
     if fmt == "json":
-        _dump(data, out)
+        _dump({"schema_version": SCHEMA_VERSION, **data}, out)
         return EXIT_OK
     # The rule as it would be written under `rules.add`, ready to copy and change.
     out.write(yaml.dump(data, Dumper=_Indented, sort_keys=False, allow_unicode=True, width=1 << 20))

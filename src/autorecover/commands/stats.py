@@ -11,6 +11,7 @@ from typing import Any
 from autorecover.commands._runtime import Runtime
 from autorecover.constants import LEDGER_PATH, STATE_BRANCH
 from autorecover.core import ledger as ledgerlib
+from autorecover.core.models import SCHEMA_VERSION
 from autorecover.core.stats import compute, ledger_from_reports, render_text
 from autorecover.errors import EXIT_OK, UserError
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace, rt: Runtime) -> int:
         )
     stats = compute(data)
     if args.format == "json":
-        json.dump(stats, rt.stdout, indent=2)
+        json.dump({"schema_version": SCHEMA_VERSION, **stats}, rt.stdout, indent=2)
         rt.stdout.write("\n")
     else:
         rt.stdout.write(render_text(stats))
