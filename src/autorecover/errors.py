@@ -30,7 +30,14 @@ class UserError(Exception):
 
 
 class ConfigError(UserError):
-    """An invalid `.github/autorecover.yml` or rule; the message names the key path."""
+    """An invalid `.github/autorecover.yml` or rule; the message names the key path.
+
+    `key` is that path as data (`("rules", "add", 0, "category")`), so the code that still
+    holds the YAML can add the line number to the message."""
+
+    def __init__(self, message: str, key: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class LogError(UserError):

@@ -50,7 +50,7 @@ def test_flag_beats_config_beats_default(
 def test_config_errors_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "mine.yml"
     path.write_text("enabeld: true\n")
-    with pytest.raises(ConfigError, match=r"mine\.yml: unknown key 'enabeld'; did you mean"):
+    with pytest.raises(ConfigError, match=r"mine\.yml:1: unknown key 'enabeld'; did you mean"):
         _options.settings(args(config=str(path)))
 
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from autorecover.constants import (
     CONFIDENCE_MAX,
@@ -184,6 +184,8 @@ class Config(_Strict):
     templates: TemplatesConfig = _f(TemplatesConfig, "")
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+    # The file this came from, for the rules' origin and for error messages.
+    _origin: str = PrivateAttr(default=CONFIG_PATH)
 
     @field_validator("workflows", "branches")
     @classmethod
@@ -195,7 +197,7 @@ class Config(_Strict):
     @cached_property
     def ruleset(self) -> RuleSet:
         user = self.rules.model_dump()
-        return load_ruleset(user if any(user.values()) else None)
+        return load_ruleset(user if any(user.values()) else None, self._origin)
 
 
 def _known_keys(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
@@ -209,20 +211,34 @@ def _known_keys(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str
     return list(current.model_fields)
 
 
-def _describe(error: Any, origin: str) -> str:
+Lines = dict[tuple[str | int, ...], int]  # key path -> 1-based line in the file
+
+
+def _at(origin: str, key: tuple[str | int, ...], lines: Lines | None) -> str:
+    """`origin:line` of the deepest part of `key` the file spells; `origin` without one."""
+    for length in range(len(key), 0, -1):
+        line = (lines or {}).get(key[:length])
+        if line is not None:
+            return f"{origin}:{line}"
+    return origin
+
+
+def _describe(error: Any, origin: str, lines: Lines | None) -> str:
     location = tuple(error["loc"])
     path = ".".join(str(part) for part in location) or "(top level)"
+    where = _at(origin, location, lines)
     if error["type"] == "extra_forbidden":
         known = _known_keys(Config, location[:-1])
         close = difflib.get_close_matches(str(location[-1]), known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         if known:
             hint += f" (known keys here: {', '.join(known)})"
-        return f"{origin}: unknown key '{path}'{hint}"
-    return f"{origin}: {path}: {error['msg']}"
+        return f"{where}: unknown key '{path}'{hint}"
+    return f"{where}: {path}: {error['msg']}"
 
 
-def parse_config(data: Any, origin: str = CONFIG_PATH) -> Config:
+def parse_config(data: Any, origin: str = CONFIG_PATH, lines: Lines | None = None) -> Config:
+    """`data` validated; errors name `origin` and, when `lines` is given, the line."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -230,19 +246,46 @@ def parse_config(data: Any, origin: str = CONFIG_PATH) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(error, origin) for error in exc.errors()]
+        problems = [_describe(error, origin, lines) for error in exc.errors()]
         raise ConfigError("; ".join(problems[:5])) from None
+    config._origin = origin
     # Rules are validated here too, so a bad rule is reported when the file is loaded.
-    _ = config.ruleset
+    try:
+        _ = config.ruleset
+    except ConfigError as exc:
+        message = str(exc)
+        if exc.key and message.startswith(f"{origin}: "):
+            message = _at(origin, exc.key, lines) + message[len(origin) :]
+        raise ConfigError(message, key=exc.key) from None
     return config
 
 
+def _lines(node: yaml.Node | None, key: tuple[str | int, ...] = ()) -> Lines:
+    """Where each key and list item starts (PyYAML nodes carry a start_mark)."""
+    found: Lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            path = (*key, key_node.value)
+            found[path] = key_node.start_mark.line + 1
+            found.update(_lines(value, path))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found[(*key, index)] = item.start_mark.line + 1
+            found.update(_lines(item, (*key, index)))
+    return found
+
+
 def load_config_text(text: str, origin: str = CONFIG_PATH) -> Config:
+    """The file's text -> Config; every error names `origin`, most with the line."""
+    loader = yaml.SafeLoader(text)
     try:
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", exc)
         raise ConfigError(f"{origin}: not valid YAML{where}: {problem}") from None
-    return parse_config(data, origin)
+    finally:
+        loader.dispose()
+    return parse_config(data, origin, _lines(node) if node is not None else None)

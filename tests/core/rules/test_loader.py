@@ -215,33 +215,35 @@ def test_disable(user: dict[str, Any], gone: list[str]) -> None:
         ),
         pytest.param(
             {"override": [{"severity": "high"}]},
-            f"{ORIGIN}: rules.override: each entry needs an 'id'",
+            f"{ORIGIN}: rules.override[0]: each entry needs an 'id'",
             id="override-without-id",
         ),
         pytest.param(
             {"override": [PYTEST]},
-            f"{ORIGIN}: rules.override: each entry needs an 'id'",
+            f"{ORIGIN}: rules.override[0]: each entry needs an 'id'",
             id="override-entry-not-a-mapping",
         ),
         pytest.param(
             {"override": [{"id": "pytest-failed-testz"}]},
-            f"{ORIGIN}: rules.override: no built-in rule 'pytest-failed-testz' "
+            f"{ORIGIN}: rules.override[0]: no built-in rule 'pytest-failed-testz' "
             f"(did you mean '{PYTEST}'?)",
             id="override-unknown-id-names-the-origin",
         ),
         pytest.param(
             {"add": [new_rule()], "override": [{"id": "my-rule", "severity": "low"}]},
-            f"{ORIGIN}: rules.override: no built-in rule 'my-rule'",
+            f"{ORIGIN}: rules.override[0]: no built-in rule 'my-rule'",
             id="override-applies-to-builtin-rules-only",
         ),
         pytest.param(
             {"override": [{"id": PYTEST, "severty": "high"}]},
-            f"rule '{PYTEST}': unknown field 'severty' (did you mean 'severity'?)",
+            f"{ORIGIN}: rules.override[0]: rule '{PYTEST}': unknown field 'severty' "
+            "(did you mean 'severity'?)",
             id="override-unknown-field",
         ),
         pytest.param(
             {"override": [{"id": PYTEST, "severity": "urgent"}]},
-            f"rule '{PYTEST}', field 'severity': 'urgent' is not one of",
+            f"{ORIGIN}: rules.override[0]: rule '{PYTEST}', field 'severity': 'urgent' is not "
+            "one of",
             id="override-invalid-value",
         ),
         pytest.param(
@@ -257,12 +259,13 @@ def test_disable(user: dict[str, Any], gone: list[str]) -> None:
         ),
         pytest.param(
             {"add": [new_rule(patterns=["(a)\\1"])]},
-            "rule 'my-rule', field 'patterns[0]': '(a)\\\\1' is not a valid RE2 pattern",
+            f"{ORIGIN}: rules.add[0]: rule 'my-rule', field 'patterns[0]': '(a)\\\\1' is not a "
+            "valid RE2 pattern",
             id="add-invalid-pattern",
         ),
         pytest.param(
             {"add": ["my-rule"]},
-            f"{ORIGIN}: each rule must be a mapping, got str",
+            f"{ORIGIN}: rules.add[0]: each rule must be a mapping, got str",
             id="add-entry-not-a-mapping",
         ),
         pytest.param(
@@ -278,6 +281,38 @@ def test_disable(user: dict[str, Any], gone: list[str]) -> None:
 def test_user_rule_errors_name_where_the_mistake_is(user: Any, message: str) -> None:
     with pytest.raises(ConfigError, match=f"^{re.escape(message)}"):
         load_ruleset(user, origin=ORIGIN)
+
+
+@pytest.mark.parametrize(
+    ("user", "key"),
+    [
+        pytest.param(
+            {"add": [new_rule(), new_rule(severity="urgent")]},
+            ("rules", "add", 1, "severity"),
+            id="field-of-the-second-rule",
+        ),
+        pytest.param(
+            {"add": [new_rule(patterns=["ok", "(a)\\1"])]},
+            ("rules", "add", 0, "patterns", 1),
+            id="one-pattern-of-a-list",
+        ),
+        pytest.param(
+            {"add": [{"id": "my-rule", "category": "build_error"}]},
+            ("rules", "add", 0),
+            id="missing-field-points-at-the-entry",
+        ),
+        pytest.param(
+            {"override": [{"id": PYTEST, "severty": "high"}]},
+            ("rules", "override", 0, "severty"),
+            id="override-unknown-field",
+        ),
+        pytest.param({"disable": ["x", "nope"]}, ("rules", "disable", 0), id="disable"),
+    ],
+)
+def test_user_rule_errors_carry_the_key_path(user: Any, key: tuple[Any, ...]) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_ruleset(user, origin=ORIGIN)
+    assert exc.value.key == key
 
 
 # --------------------------------------------------------------------------- RuleSet

@@ -13,7 +13,7 @@ import yaml
 
 from autorecover.constants import CONFIG_PATH
 from autorecover.core.rules.engine import Matcher
-from autorecover.core.rules.schema import FIELDS, Rule, parse_rule, suggest
+from autorecover.core.rules.schema import FIELDS, Rule, field_of, parse_rule, suggest
 from autorecover.errors import ConfigError
 
 __all__ = ["Rule", "RuleSet", "builtin_rules", "load_ruleset", "parse_rule"]
@@ -78,56 +78,82 @@ def load_ruleset(user: Any = None, origin: str = CONFIG_PATH) -> RuleSet:
     if user is None:
         return RuleSet(tuple(rules))
     if not isinstance(user, dict):
-        raise ConfigError(f"{origin}: 'rules' must be a mapping with add, override, disable")
+        raise ConfigError(
+            f"{origin}: 'rules' must be a mapping with add, override, disable", key=("rules",)
+        )
     unknown = [key for key in user if key not in ("add", "override", "disable")]
     if unknown:
         keys = ("add", "override", "disable")
-        raise ConfigError(f"{origin}: rules.{unknown[0]} is not a key{suggest(unknown[0], keys)}")
+        raise ConfigError(
+            f"{origin}: rules.{unknown[0]} is not a key{suggest(unknown[0], keys)}",
+            key=("rules", unknown[0]),
+        )
     by_id = {rule.id: index for index, rule in enumerate(rules)}
-    for rule_data in _list(user, "override", origin):
-        index = _existing(rule_data, by_id, origin, "override")
+    for position, rule_data in enumerate(_list(user, "override", origin)):
+        index = _existing(rule_data, by_id, origin, position)
         merged = {**rules[index].to_dict(), **rule_data}
         merged.pop("origin", None)
         if merged.get("fix") is None:
             merged.pop("fix", None)
-        rules[index] = parse_rule(merged, origin=origin)
-    for rule_data in _list(user, "add", origin):
-        rule = parse_rule(rule_data, origin=origin)
+        rules[index] = _user_rule(merged, origin, ("override", position), given=rule_data)
+    for position, rule_data in enumerate(_list(user, "add", origin)):
+        rule = _user_rule(rule_data, origin, ("add", position), given=rule_data)
         if rule.id in by_id:
             raise ConfigError(
                 f"{origin}: rules.add: rule '{rule.id}' already exists; use rules.override "
-                "to change a built-in rule"
+                "to change a built-in rule",
+                key=("rules", "add", position, "id"),
             )
         by_id[rule.id] = len(rules)
         rules.append(rule)
     disabled = set()
-    for rule_id in _list(user, "disable", origin):
+    for position, rule_id in enumerate(_list(user, "disable", origin)):
         if not isinstance(rule_id, str) or rule_id not in by_id:
             raise ConfigError(
-                f"{origin}: rules.disable: no rule '{rule_id}'{suggest(str(rule_id), list(by_id))}"
+                f"{origin}: rules.disable: no rule '{rule_id}'{suggest(str(rule_id), list(by_id))}",
+                key=("rules", "disable", position),
             )
         disabled.add(rule_id)
     return RuleSet(tuple(rule for rule in rules if rule.id not in disabled))
 
 
+def _user_rule(data: Any, origin: str, where: tuple[str, int], given: Any) -> Rule:
+    """A rule from the config file; its errors name the file and carry the key path of the
+    field (or of the entry, for a field the entry does not spell itself)."""
+    try:
+        return parse_rule(data, origin=origin)
+    except ConfigError as exc:
+        message = str(exc).removeprefix(f"{origin}: ")
+        field = field_of(message)
+        entry: tuple[str | int, ...] = ("rules", *where)
+        spelled = isinstance(given, dict) and bool(field) and field[0] in given
+        key = entry + field if spelled else entry
+        raise ConfigError(f"{origin}: rules.{where[0]}[{where[1]}]: {message}", key=key) from None
+
+
 def _list(user: Mapping[str, Any], key: str, origin: str) -> Iterable[Any]:
     value = user.get(key) or []
     if not isinstance(value, list):
-        raise ConfigError(f"{origin}: rules.{key} must be a list")
+        raise ConfigError(f"{origin}: rules.{key} must be a list", key=("rules", key))
     return value
 
 
-def _existing(data: Any, by_id: Mapping[str, int], origin: str, key: str) -> int:
+def _existing(data: Any, by_id: Mapping[str, int], origin: str, position: int) -> int:
+    entry = ("rules", "override", position)
+    where = f"{origin}: rules.override[{position}]"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise ConfigError(f"{origin}: rules.{key}: each entry needs an 'id'")
+        raise ConfigError(f"{where}: each entry needs an 'id'", key=entry)
     rule_id = data["id"]
     if rule_id not in by_id:
         raise ConfigError(
-            f"{origin}: rules.{key}: no built-in rule '{rule_id}'{suggest(rule_id, list(by_id))}"
+            f"{where}: no built-in rule '{rule_id}'{suggest(rule_id, list(by_id))}",
+            key=(*entry, "id"),
         )
     unknown = [name for name in data if name not in FIELDS]
     if unknown:
         raise ConfigError(
-            f"rule '{rule_id}': unknown field '{unknown[0]}'{suggest(unknown[0], FIELDS)}"
+            f"{where}: rule '{rule_id}': unknown field '{unknown[0]}'"
+            f"{suggest(unknown[0], FIELDS)}",
+            key=(*entry, unknown[0]),
         )
     return by_id[rule_id]

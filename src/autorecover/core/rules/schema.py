@@ -24,6 +24,9 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FLAGS_RE = re.compile(r"^\(\?[imsU]+\)")
 _GROUP_NAME_RE = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
+# Reads back the field every message below names ("rule 'x', field 'patterns[2]'",
+# "unknown field 'y'", "missing required field 'z'"), for the line number (core/config.py).
+_FIELD_IN_MESSAGE_RE = re.compile(r"field '([a-z_]+)(?:\[(\d+)\]|\.([a-z_]+))?")
 
 FIELDS = (
     "id",
@@ -335,6 +338,15 @@ def _flag(rule_id: str, data: Mapping[str, Any], name: str, default: bool) -> bo
     if not isinstance(value, bool):
         raise ConfigError(f"rule '{rule_id}', field '{name}': expected true or false")
     return value
+
+
+def field_of(message: str) -> tuple[str | int, ...]:
+    """The key path, inside one rule, of the field a ConfigError message names."""
+    match = _FIELD_IN_MESSAGE_RE.search(message)
+    if match is None:
+        return ()
+    name, index, sub = match.groups()
+    return (name,) + ((int(index),) if index else ()) + ((sub,) if sub else ())
 
 
 def fill(template: str, captures: Mapping[str, str]) -> str:
