@@ -147,7 +147,7 @@ PAGES["rules"] = Page(
     + PAGES["rules test"].examples[:1],
     exits=((EXIT_OK, "see each action's --help"), (EXIT_USER_ERROR, "see each action's --help")),
 )
-PAGES["config"] = Page(examples=PAGES["config check"].examples, exits=PAGES["config check"].exits)
+PAGES["config"] = Page(examples=PAGES["config check"].examples, exits=PAGES["rules"].exits)
 
 
 def epilog(command: str) -> str:
