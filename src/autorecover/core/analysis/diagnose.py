@@ -36,7 +36,7 @@ from autorecover.core.models import (
 )
 from autorecover.core.rules.engine import Block
 from autorecover.core.rules.loader import RuleSet, load_ruleset
-from autorecover.core.rules.schema import PLACEHOLDER_RE, fill
+from autorecover.core.rules.schema import PLACEHOLDER_RE, fill, fill_markdown
 
 # Conclusions of a job that failed on its own (a timeout concludes `cancelled` and is
 # recognised from its annotation by the rules).
@@ -211,7 +211,7 @@ def _diagnose(
         confidence=sureness,
         title=fill(rule.title, captures) + _more(primary, ranked, scan),
         explanation=rule.explanation,
-        remediation=rule.remediation,
+        remediation=fill_markdown(rule.remediation, captures),
         rule=rule.id,
         failing_step=failing_name,
         evidence=evidence.redacted(evidence.for_match(primary, ranked, str), context.redact),

@@ -17,6 +17,7 @@ import re2
 
 from autorecover.constants import FIXER_ADD_REQUIREMENT, FIXER_NAMES
 from autorecover.core.models import Category, Severity
+from autorecover.core.text import mdsafe
 from autorecover.errors import ConfigError
 
 FIXERS = FIXER_NAMES
@@ -302,6 +303,8 @@ def parse_rule(data: Any, origin: str = "builtin", *, compile_check: bool = True
     groups = {name for pattern in patterns for name in _GROUP_NAME_RE.findall(pattern)}
     title = _text(rule_id, data, "title")
     _check_placeholders(rule_id, "title", title, groups | ({"module"} if derived else set()))
+    remediation = _text(rule_id, data, "remediation")
+    _check_placeholders(rule_id, "remediation", remediation, groups | ({"module"} if derived else set()))
     transient = _flag(rule_id, data, "transient", False)
     actionable = _flag(rule_id, data, "actionable", True)
     priority = data.get("priority", DEFAULT_PRIORITY)
@@ -326,7 +329,7 @@ def parse_rule(data: Any, origin: str = "builtin", *, compile_check: bool = True
         confidence=float(confidence),
         fix=_fix(rule_id, data.get("fix"), groups),
         explanation=_text(rule_id, data, "explanation"),
-        remediation=_text(rule_id, data, "remediation"),
+        remediation=remediation,
         derived=derived,
         actionable=actionable,
         origin=origin,
@@ -352,3 +355,26 @@ def field_of(message: str) -> tuple[str | int, ...]:
 def fill(template: str, captures: Mapping[str, str]) -> str:
     """Substitute `{name}` placeholders with captures (no format-string evaluation)."""
     return PLACEHOLDER_RE.sub(lambda m: captures.get(m.group(1), "") or "?", template)
+
+
+def fill_markdown(template: str, captures: Mapping[str, str]) -> str:
+    """A remediation (markdown) with its `{name}` placeholders filled from the log, so the
+    command it names is one a person can paste (`pytest '{test}'`).
+
+    The capture is log text (docs/security.md#s5): inside one of the rule's code spans it is
+    used only when it cannot end the span (no backtick, no line break); elsewhere it becomes
+    a code span of its own. A placeholder without a usable capture reads `<name>`.
+    """
+    parts = template.split("`")
+    for index, part in enumerate(parts):
+        in_code = index % 2 == 1
+
+        def value(match: re.Match[str], in_code: bool = in_code) -> str:
+            name = match.group(1)
+            text = mdsafe.clean(captures.get(name, "")).strip()
+            if in_code:
+                return text if text and "`" not in text and "\n" not in text else f"<{name}>"
+            return mdsafe.inline_code(text or f"<{name}>")
+
+        parts[index] = PLACEHOLDER_RE.sub(value, part)
+    return "`".join(parts)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from testing.rules import _assert_fires, _cases, _fired, _scan
+from testing.markdown import rendered_text
+from testing.rules import _assert_fires, _cases, _fired, _job, _scan
 
 # (rule id, line). Several lines for one rule cover its different patterns / tool versions.
 POSITIVE: list[tuple[str, str]] = [
@@ -173,3 +174,38 @@ def test_tox_environments_that_do_not_run_tests_are_not_a_test_failure(line: str
 def test_a_pytest_progress_line_without_failures_is_not_a_finding() -> None:
     line = "tests/test_cart.py ....s.x.                                   [ 40%]"
     assert _fired(_scan(line)) == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        pytest.param(
+            "FAILED tests/test_cart.py::test_total - AssertionError",
+            "`pytest 'tests/test_cart.py::test_total'`",
+            id="pytest",
+        ),
+        pytest.param(
+            "FAILED tests/test_wrap.py::test_cut[a-8] - AssertionError",
+            "`pytest 'tests/test_wrap.py::test_cut[a-8]'`",
+            id="parametrized",
+        ),
+        pytest.param(
+            "FAIL: test_resize (tests.test_image.ImageTest.test_resize)",
+            "`python -m unittest tests.test_image.ImageTest.test_resize`",
+            id="unittest",
+        ),
+    ],
+)
+def test_the_remediation_names_the_failing_test(line: str, command: str) -> None:
+    """The reproduction command is one a person can paste: the captured test id, not a
+    placeholder."""
+    diagnosis = _scan(_job(line))
+    assert command in diagnosis.remediation, diagnosis.remediation
+    assert "<test id>" not in diagnosis.remediation
+
+
+def test_a_test_id_with_a_backtick_does_not_break_out_of_the_command() -> None:
+    """Log text that would end the rule's code span is not used in it (docs/security.md#s5)."""
+    diagnosis = _scan(_job("FAILED tests/t.py::test_x`@everyone - AssertionError"))
+    assert "`pytest '<test>'`" in diagnosis.remediation
+    assert "@everyone" not in rendered_text(diagnosis.remediation)
