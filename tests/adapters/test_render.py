@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ from autorecover.adapters.render import BUILTIN_TEMPLATE_DIR, Renderer, lint_tem
 from autorecover.core.text import mdsafe
 from autorecover.errors import ConfigError, UserError
 from testing import DATA
+from testing.bodies import rendered
+from testing.markdown import MD as GFM
 
 DATA = DATA / "textsafety"
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -206,3 +210,117 @@ def test_lint_template(source: str, problems: list[str]) -> None:
 def test_lint_passes_on_the_test_template() -> None:
     source = (DATA / "excerpt.md.j2").read_text()
     assert lint_template(source, trusted=["fingerprint"]) == []
+
+
+# -------------------------------------------------------------- the bodies as GitHub shows them
+
+
+class _Structure(HTMLParser):
+    """What a reader sees broken in a rendered body: table header rows with no text, links
+    to nowhere, rows with more or fewer cells than their header, unbalanced <details>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._widths: list[int] = []
+        self._details = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and not dict(attrs).get("href"):
+            self.problems.append("a link with no target")
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "table":
+            self._widths = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td"):
+            self._cell = []
+        elif tag == "details":
+            self._details += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._in_head and not any(self._row):
+                self.problems.append("a table header row with no text")
+            self._widths.append(len(self._row))
+            self._row = None
+        elif tag == "thead":
+            self._in_head = False
+        elif tag == "table" and len(set(self._widths)) > 1:
+            self.problems.append(f"table rows of different widths {self._widths}")
+        elif tag == "details":
+            self._details -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _gfm(markdown: str) -> _Structure:
+    parser = _Structure()
+    parser.feed(GFM.render(markdown))
+    parser.close()
+    if parser._details:
+        parser.problems.append("unbalanced <details>")
+    return parser
+
+
+@pytest.mark.parametrize("local", [False, True], ids=["ci", "local"])
+@pytest.mark.parametrize(
+    "name",
+    ["pr_body.md.j2", "issue_body.md.j2", "comment.md.j2", "dashboard.md.j2", "summary.md.j2"],
+)
+def test_every_body_renders_well_formed_on_github(name: str, local: bool) -> None:
+    """Each built-in template's output for a realistic run (testing/bodies.py), rendered as
+    GitHub renders Markdown: no empty header row, no link to nowhere, no ragged table, no
+    template syntax or "(s)" left, and every table is a table (a stray `|` line would be a
+    paragraph)."""
+    markdown = rendered(local=local)[name]
+    page = _gfm(markdown)
+    text = "".join(page.text)
+    assert page.problems == [], page.problems
+    assert not re.search(r"\{\{|\{%|\}\}|%\}", text), text
+    assert "(s)" not in text and "]()" not in markdown
+    tables = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert all(line.endswith("|") for line in tables)
+    assert "<p>|" not in GFM.render(markdown)
+    if local and name in ("pr_body.md.j2", "issue_body.md.j2", "comment.md.j2"):
+        assert "local run" in text and "3f2a9c1d8e7b" in text
+
+
+def test_the_summary_collapses_identical_matrix_jobs() -> None:
+    summary = rendered()["summary.md.j2"]
+    table = summary.split("\n### ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "test (3." in line]
+    assert len(rows) == 1 and rows[0].count("×3") == 1, rows
+    assert summary.count("### test (3.11), test (3.12), test (3.13) ×3") == 1
+    assert "CI #42, attempt 1" in summary
+    assert "for `test (3.11)`, `test (3.12)`, `test (3.13)`" in summary  # names, not ids
+    assert "Proposal:" not in summary  # every job has a decision: it is what is shown
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("{{ 'x' | link('https://e.com/a b') }}", "[x](https://e.com/a%20b)", id="link"),
+        pytest.param("{{ 'x' | link('') }}", "x", id="no-url"),
+        pytest.param("{{ 'x' | link('https://e.com/(a)') }}", "[x](https://e.com/%28a%29)", id="parens"),
+        pytest.param("{{ 1 | plural('file') }}, {{ 2 | plural('file') }}", "1 file, 2 files", id="plural"),
+    ],
+)  # fmt: skip
+def test_link_and_plural_filters(source: str, expected: str) -> None:
+    assert Renderer({"t.md.j2": source}).render("t.md.j2", {}) == expected
+
+
+def test_plural_refuses_what_is_not_a_number() -> None:
+    with pytest.raises(ConfigError, match="plural"):
+        Renderer({"t.md.j2": "{{ 'many' | plural('file') }}"}).render("t.md.j2", {})

@@ -126,3 +126,21 @@ def test_a_ruff_config_that_cannot_be_checked_is_not_used_t06(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr
     assert "outside-the-repository-7731" not in proc.stdout + proc.stderr
     assert "could not be read or parsed" in proc.stdout
+
+
+def test_a_local_body_links_nowhere_it_cannot_and_names_the_real_commit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A local run has no URL on GitHub: the PR body says "local run" without a link, and
+    shows the commit the working tree is on, not a made-up one."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    committed(project)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert main(["execute", str(LOG), "--repo", str(project), "--dry-run"]) == 0
+    body = capsys.readouterr().out.split("== the pull request body\n", 1)[1]
+    assert "]()" not in body and "000000000000" not in body
+    assert f"fixed what made local run fail at `{head[:12]}`." in body
+    assert "1 file, with" in body and "(s)" not in body

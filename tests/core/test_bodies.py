@@ -166,3 +166,23 @@ def test_dashboard_and_summary_contexts() -> None:
     assert context["marker"] == DASHBOARD_MARKER and context["updated"] == "2026-12-03T12:00:00Z"
     summary = bodies.summary_context({"outcomes": [{"jobs": [1, 2], "status": "done"}]})
     assert summary["decision_of"][2]["status"] == "done"
+
+
+def _job(job_id: int, name: str, fingerprint: str) -> dict[str, object]:
+    diagnosis = {"fingerprint": fingerprint, "title": "Test failed: t"}
+    return {"id": job_id, "name": name, "log": "ok", "log_detail": "", "diagnosis": diagnosis}
+
+
+def test_the_summary_groups_jobs_that_failed_alike_under_one_decision() -> None:
+    jobs = [_job(1, "test (3.11)", "aa"), _job(2, "test (3.12)", "aa"), _job(3, "lint", "bb")]
+    preview = {"posting": "comment", "target": 6}
+    outcomes = [{"jobs": [1, 2], "status": "proposed", "preview": preview}, {"jobs": [3]}]
+    summary = bodies.summary_context({"jobs": jobs, "outcomes": outcomes})
+    assert [[j["name"] for j in g["jobs"]] for g in summary["groups"]] == [
+        ["test (3.11)", "test (3.12)"],
+        ["lint"],
+    ]
+    first, second = summary["outcomes"]
+    assert first["job_names"] == ["test (3.11)", "test (3.12)"]
+    assert first["preview"]["heading"] == "The comment it would add to #6"
+    assert second["preview"] is None

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import (
     BaseLoader,
@@ -47,6 +48,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from autorecover.core.text import mdsafe
+from autorecover.core.text.plural import plural
 from autorecover.core.text.pre import pre_block
 from autorecover.core.text.redact import Redactor
 from autorecover.errors import ConfigError
@@ -61,9 +63,13 @@ MAX_SEQUENCE_REPEAT = 1_000_000
 MAX_POWER_BITS = 10_000
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
-SAFE_FILTERS = frozenset({"md", "code", "inline"})
-# Filters that keep the safety of their input: `x|md|cap(80)` is as safe as `x|md`.
-_TRANSPARENT_FILTERS = frozenset({"cap", "cap_lines", "indent", "default", "d"})
+# `plural` is safe on anything: it takes a number and a word the template spells.
+SAFE_FILTERS = frozenset({"md", "code", "inline", "plural"})
+# Filters that keep the safety of their input: `x|md|cap(80)` is as safe as `x|md`, and
+# `x|md|link(url)` too (the URL is one autorecover has from GitHub, or none).
+_TRANSPARENT_FILTERS = frozenset({"cap", "cap_lines", "indent", "default", "d", "link"})
+# What stays as it is in a link's destination: no space, `(`, `)`, `<` or `>` ends it early.
+_URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 
 # What a template can raise while rendering: Jinja's own errors (SecurityError and
 # UndefinedError are TemplateErrors) and what its expressions hit ({{ 1/0 }}, {{ "a" + 1 }}).
@@ -146,12 +152,29 @@ def _cap_lines_filter(value: Any, max_lines: int, keep: str = "head") -> str:
     return mdsafe.cap_lines(_text(value), max_lines, keep="head" if keep == "head" else "tail")
 
 
+def _link_filter(text: Any, url: Any) -> str:
+    """`[text](url)`, or the text alone when there is no URL (a local run has none): a
+    link to nowhere is never rendered."""
+    target = _text(url).strip()
+    if not target:
+        return _text(text)
+    return f"[{_text(text)}]({quote(target, safe=_URL_SAFE)})"
+
+
+def _plural_filter(count: Any, word: str, many: str = "") -> str:
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"plural: expected a whole number, got {type(count).__name__}")
+    return plural(count, _text(word), _text(many))
+
+
 FILTERS: Mapping[str, Callable[..., str]] = {
     "md": _md_filter,
     "code": _code_filter,
     "inline": _inline_filter,
     "cap": _cap_filter,
     "cap_lines": _cap_lines_filter,
+    "link": _link_filter,
+    "plural": _plural_filter,
 }
 
 

@@ -69,8 +69,10 @@ def publish(progress: app.Progress, rt: Runtime) -> None:
 
 def _summary(progress: app.Progress, report: RunReport) -> str:
     try:
+        # A trusted run's code blocks copy exactly, as in its bodies (docs/security.md#s5).
+        trusted = report.run is not None and report.run.trusted
         rendered = progress.renderer.render_with_fallback(
-            "summary.md.j2", bodies.summary_context(report.to_dict())
+            "summary.md.j2", bodies.summary_context(report.to_dict()), trusted=trusted
         )
         if rendered.error is not None:
             return rendered.text + f"\n> {mdsafe.neutralize(str(rendered.error))}\n"

@@ -29,18 +29,29 @@ from autorecover.core.event import WorkflowRun
 from autorecover.core.models import SCHEMA_VERSION, Action, Decision, JobResult, Plan
 from autorecover.core.plan import make_plan
 from autorecover.core.settings import Settings
+from autorecover.core.text.plural import plural
 from autorecover.core.text.redact import Redactor
 from autorecover.errors import EXIT_OK, UserError
 from autorecover.execute.apply import apply_fixes
 from autorecover.fixers import ToolEnv
 
 
+def _head(repo: Path) -> str:
+    """The commit the working tree is on, or "" when it is not a git repository with one."""
+    try:
+        return GitRepo(repo).rev_parse("HEAD")
+    except CommandError:
+        return ""
+
+
 def _local_run(repo: Path) -> WorkflowRun:
-    """The run the plan is made for: the working tree, trusted (it is yours)."""
+    """The run the plan is made for: the working tree, trusted (it is yours). It has no
+    URL and no branch on GitHub, so the bodies name it "local run", linking nowhere."""
     name = repo.resolve().name
     return WorkflowRun(
-        id=0, attempt=1, name="local", event="push", action="completed", status="completed",
-        conclusion="failure", head_branch="local", head_sha="0" * 40, workflow_path=None,
+        id=0, attempt=1, name="local run", event="push", action="completed",
+        status="completed", conclusion="failure", head_branch=None, head_sha=_head(repo),
+        workflow_path=None,
         display_title="", html_url="", repository=f"local/{name}", repository_id=1,
         default_branch="main", private=True, head_repository=f"local/{name}",
         head_repository_id=1, pull_requests=(), actor="", triggering_actor="",
@@ -185,7 +196,10 @@ def _stat(diff: str) -> str:
     deleted = sum(
         1 for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")
     )
-    return f"{files} file(s) changed, {added} insertions(+), {deleted} deletions(-)"
+    return (
+        f"{plural(files, 'file')} changed, {plural(added, 'insertion')}(+), "
+        f"{plural(deleted, 'deletion')}(-)"
+    )
 
 
 def _show_issue(decision: Decision, jobs: dict[int, JobResult], local: _Local) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from autorecover.core.text.plural import plural
 from autorecover.errors import UserError
 
 TRUSTED_EVENTS = frozenset({"push", "pull_request", "merge_group", "schedule", "workflow_dispatch"})
@@ -120,11 +121,14 @@ class WorkflowRun:
     head_commit_message: str
     created_at: str | None
     run_started_at: str | None
+    # The number GitHub shows ("CI #42"); the id is only in URLs.
+    run_number: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The `run` object of the JSON report and of the templates' context."""
         return {
             "id": self.id,
+            "number": self.run_number,
             "attempt": self.attempt,
             "workflow": self.name,
             "event": self.event,
@@ -179,7 +183,7 @@ def parse_event(event_name: str, data: Any) -> WorkflowRun:
         where = ".".join(str(part) for part in first["loc"])
         raise UserError(
             f"the workflow_run event payload is malformed: {where}: {first['msg']} "
-            f"({exc.error_count()} problem(s))"
+            f"({plural(exc.error_count(), 'problem')})"
         ) from None
     run, repo = payload.workflow_run, payload.repository
     head = run.head_repository
@@ -211,4 +215,5 @@ def parse_event(event_name: str, data: Any) -> WorkflowRun:
         head_commit_message=run.head_commit.message if run.head_commit else "",
         created_at=run.created_at,
         run_started_at=run.run_started_at,
+        run_number=run.run_number,
     )

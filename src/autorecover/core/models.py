@@ -75,6 +75,16 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
+class Posting(StrEnum):
+    """What a dry run shows it would have posted for a decision (`Outcome.preview`)."""
+
+    PULL_REQUEST = "pull_request"
+    PULL_REQUEST_UPDATE = "pull_request_update"
+    COMMENT = "comment"  # on an issue, or on the pull request a fix joins
+    ISSUE = "issue"
+    RERUN = "rerun"
+
+
 class Result(StrEnum):
     """The action's `result` output: the most consequential thing a run did."""
 
@@ -110,10 +120,7 @@ class Fix:
         return self.fixer
 
     def param(self, name: str, default: str = "") -> str:
-        for key, value in self.params:
-            if key == name:
-                return value
-        return default
+        return dict(self.params).get(name, default)  # the keys are unique (rules/schema.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +323,24 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
+class Preview:
+    """What a decision would post, exactly: a dry run's handlers stop just before posting."""
+
+    posting: Posting
+    title: str = ""
+    body: str = ""
+    target: int | None = None  # the issue or pull request it goes to, if one exists
+    labels: tuple[str, ...] = ()
+    diff: str = ""  # redacted, capped (`diff_cut`)
+    diffstat: str = ""
+    diff_cut: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__slots__}
+        return {**data, "posting": str(self.posting), "labels": list(self.labels)}
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What carrying out a decision did. `undelivered` is set by a handler that could not
     deliver (a refused rerun, a fix GitHub would not take): it explains why, in markdown,
@@ -327,6 +352,7 @@ class Outcome:
     url: str = ""
     undelivered: str = ""
     opened: bool = False  # a new issue or pull request (the dashboard lists it)
+    preview: Preview | None = None  # a dry run: what it would have posted
 
     @property
     def number(self) -> int | None:
@@ -339,6 +365,7 @@ class Outcome:
             "status": str(self.status),
             "detail": self.detail,
             "url": self.url,
+            "preview": self.preview.to_dict() if self.preview else None,
         }
 
 

@@ -304,7 +304,9 @@ def parse_rule(data: Any, origin: str = "builtin", *, compile_check: bool = True
     title = _text(rule_id, data, "title")
     _check_placeholders(rule_id, "title", title, groups | ({"module"} if derived else set()))
     remediation = _text(rule_id, data, "remediation")
-    _check_placeholders(rule_id, "remediation", remediation, groups | ({"module"} if derived else set()))
+    _check_placeholders(
+        rule_id, "remediation", remediation, groups | ({"module"} if derived else set())
+    )
     transient = _flag(rule_id, data, "transient", False)
     actionable = _flag(rule_id, data, "actionable", True)
     priority = data.get("priority", DEFAULT_PRIORITY)
