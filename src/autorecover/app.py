@@ -32,7 +32,7 @@ from autorecover.core.analysis.diagnose import AnalysisContext, JobAnalysis
 from autorecover.core.analysis.sources import sniff
 from autorecover.core.config import Config, load_config_text
 from autorecover.core.event import HANDLED_CONCLUSIONS, WorkflowRun, parse_event
-from autorecover.core.models import Action, JobResult, LogStatus, Outcome, Result, Status
+from autorecover.core.models import JobResult, LogStatus, Outcome, Result
 from autorecover.core.report import RunReport, result_of
 from autorecover.core.settings import Inputs, Settings
 from autorecover.core.text.redact import Redactor
@@ -239,23 +239,17 @@ def _act(ex: Execution, jobs: tuple[JobResult, ...], progress: Progress) -> RunR
     window = timedelta(seconds=FORK_REPORT_WINDOW_SECONDS)
     forks = ledgerlib.fork_reports_since(ex.ledger, ex.now - window)
     plan = planner.make_plan(jobs, run, ex.settings, history, reran, forks)
-    proposed = tuple(
-        Outcome(
-            d,
-            Status.SKIPPED if d.action is Action.NONE else Status.PROPOSED,
-            "dry run: not carried out",
-        )
-        for d in plan.decisions
-    )
     progress.update(plan=plan, outcomes=tuple(Outcome(d) for d in plan.decisions))
-    if ex.settings.dry_run:
-        return progress.update(outcomes=proposed, result=Result.ANALYSED)
     reason = planner.skip_redelivered(run, ex.ledger.get("runs", []))
     if reason:
         return progress.skip(reason)
+    # A dry run carries out the same plan with the same handlers, which stop before each
+    # write and preview it instead: what the summary shows is what a real run would post.
     outcomes = dispatch.execute(plan, jobs, ex)
     progress.update(outcomes=outcomes)
     progress.note(*ex.notes)
+    if ex.dry_run:
+        return progress.update(result=Result.ANALYSED)
     if planner.rerun_pending(run, ledgerlib.pending_attempt(ex.ledger, run.id)):
         dispatch.record_attempt(ex, succeeded=False)
     try:

@@ -86,7 +86,13 @@ def test_analysis_request_budget(action: ActionRun, fake_github: FakeGitHub) -> 
     )
     result = action.subprocess(event)
     assert result.code == 0
-    assert len(fake_github.requests) == 3 + 3 <= 4 + 2 * 3
+    analysis = [
+        r for r in fake_github.requests if "/issues" not in r.path and "/pulls" not in r.path
+    ]
+    assert len(analysis) == 3 + 3 <= 4 + 2 * 3
+    # The dry run's preview of the fix PR and the issue only reads (what is already open).
+    previews = fake_github.requests[len(analysis) :]
+    assert {r.method for r in previews} == {"GET"} and len(previews) <= 3
     assert result.report is not None
     assert result.report["api"]["requests"] == len(fake_github.requests)
 
@@ -529,3 +535,51 @@ def test_single_50mb_line_t41(action: ActionRun, fake_github: FakeGitHub) -> Non
     (job,) = result.report["jobs"]
     assert job["diagnosis"]["stats"]["lines_cut"] == 1
     assert job["diagnosis"]["category"] == "dependency_issue"
+
+
+# ---------------------------------------------------------------------------- dry run
+
+
+UNKNOWN = failing_log("quota spent for deploy-key 7", step="Run ./deploy.sh")
+
+
+def test_a_dry_run_previews_the_issue_and_then_the_comment_a_real_run_posts(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    event = event_for(fake_github, run_number=42, jobs=[JobSpec("deploy", log=UNKNOWN)])
+    action.inputs["dry-run"] = "true"
+    dry = action.subprocess(event)
+    assert fake_github.write_calls() == []
+    (outcome,) = dry.report["outcomes"]
+    preview = outcome["preview"]
+    assert (outcome["status"], preview["posting"]) == ("proposed", "issue")
+    assert "<details><summary>The issue it would open</summary>" in dry.summary
+    assert "#42, attempt 1" in dry.summary
+
+    action.inputs["dry-run"] = "false"
+    action.subprocess(event)
+    (issue,) = [i for i in fake_github.issues if "Unrecognised" in i.title]
+    assert (preview["title"], preview["body"]) == (issue.title, issue.body)
+    assert issue.body in dry.summary
+
+    action.inputs["dry-run"] = "true"
+    again = action.subprocess(event_for(fake_github, jobs=[JobSpec("deploy", log=UNKNOWN)]))
+    (outcome,) = again.report["outcomes"]
+    assert outcome["preview"]["posting"] == "comment"
+    assert outcome["detail"] == f"would note the recurrence on #{issue.number}"
+    assert f"The comment it would add to #{issue.number}" in again.summary
+
+
+def test_a_dry_run_previews_a_rerun_without_waiting(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    log = failing_log(
+        "fatal: unable to access 'https://github.com/o/r/': Could not resolve host: github.com"
+    )
+    action.inputs["dry-run"] = "true"
+    sleeps = Sleeps()
+    result = action.in_process(event_for(fake_github, jobs=[JobSpec("build", log=log)]), sleeps)
+    (outcome,) = result.report["outcomes"]
+    assert outcome["action"] == "rerun" and outcome["preview"]["posting"] == "rerun"
+    assert outcome["detail"].startswith("would wait ") and sleeps.calls == []
+    assert fake_github.write_calls() == []

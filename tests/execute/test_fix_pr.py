@@ -543,3 +543,47 @@ def test_two_processes_for_the_same_fix_give_one_pull_request_t22(env: Env) -> N
     assert len(env.fake.pulls) == 1 and len(env.bot_refs()) == 1
     details = sorted(r.report["outcomes"][0]["detail"] for r in results if r.report)
     assert details[0].startswith("opened #") or details[1].startswith("opened #"), details
+
+
+# ---------------------------------------------------------------------------- dry run
+
+
+def test_a_dry_run_previews_exactly_the_pull_request_a_real_run_opens(env: Env) -> None:
+    """The fix is made and verified in a scratch worktree; the summary shows the title, the
+    body and the diff a real run then posts, and nothing is pushed or posted."""
+    event = env.event()
+    refs = env.refs()
+    env.action.inputs["dry-run"] = "true"
+    dry = env.run(event)
+    assert dry.code == 0 and dry.outputs["result"] == "analysed"
+    assert env.fake.write_calls() == [] and env.refs() == refs
+    (outcome,) = dry.report["outcomes"]
+    preview = outcome["preview"]
+    assert outcome["status"] == "proposed" and preview["posting"] == "pull_request"
+    assert "+def total(" in preview["diff"] and preview["diff_cut"] is False
+    assert "<details><summary>The pull request it would open</summary>" in dry.summary
+
+    env.action.inputs["dry-run"] = "false"
+    real = env.run(event)
+    assert real.outputs["result"] == "fixed"
+    (pr,) = env.fake.pulls
+    assert (preview["title"], preview["body"]) == (pr.title, pr.body)
+    assert pr.body in dry.summary and f"**Title:** {pr.title}" in dry.summary
+    branch = next(iter(env.bot_refs()))
+    shown = env.checkout.sandbox.git(
+        "diff", env.checkout.head, branch, cwd=env.checkout.origin.path
+    )
+    assert preview["diff"].strip() == shown.strip()
+
+
+def test_a_dry_run_of_an_update_previews_the_new_body(env: Env) -> None:
+    env.run()
+    (pr,) = env.fake.pulls
+    env.action.inputs["dry-run"] = "true"
+    before = len(env.fake.write_calls())
+    dry = env.run(env.event())
+    assert len(env.fake.write_calls()) == before
+    (outcome,) = dry.report["outcomes"]
+    assert outcome["detail"] == f"would update #{pr.number}"
+    assert outcome["preview"]["posting"] == "pull_request_update"
+    assert f"The new body of pull request #{pr.number}" in dry.summary

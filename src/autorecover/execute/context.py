@@ -70,6 +70,11 @@ class Execution:
         self.stored = (ledgerlib.empty(), None)
 
     @property
+    def dry_run(self) -> bool:
+        """Carry out everything up to the first write, and preview that write instead."""
+        return self.settings.dry_run
+
+    @property
     def ledger(self) -> Ledger:
         return self.stored[0]
 

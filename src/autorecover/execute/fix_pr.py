@@ -31,7 +31,15 @@ from autorecover.constants import (
     head_marker,
 )
 from autorecover.core import bodies
-from autorecover.core.models import Applied, Decision, JobResult, Outcome, Status
+from autorecover.core.models import (
+    Applied,
+    Decision,
+    JobResult,
+    Outcome,
+    Posting,
+    Preview,
+    Status,
+)
 from autorecover.core.plan import skip_fix_pr
 from autorecover.core.text import mdsafe
 from autorecover.execute import fix_claim
@@ -94,7 +102,8 @@ def _make(job: _Job, pulls: Pulls, open_pulls: int) -> Outcome:
     refusal = _refusal(job, existing, open_pr, open_pulls)
     if refusal:
         return job.outcome(Status.SKIPPED, refusal, url=existing[0].url if existing else "")
-    if open_pr is None:
+    # The claim is a write to the state branch: a dry run previews the turn it would take.
+    if open_pr is None and not job.ex.dry_run:
         turn = fix_claim.take_turn(job.ex, pulls, job.branch)
         if turn.note:
             job.ex.notes.append(turn.note)
@@ -190,7 +199,7 @@ def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None
     state = tree.remote_branch_state(job.branch, None if job.joined else decision.fingerprint)
     if state.exists and not state.ours:
         who = ", ".join(sorted({c.author_email for c in state.foreign})) or "someone"
-        if open_pr is not None:
+        if open_pr is not None and not ex.dry_run:
             pulls.comment_once(
                 open_pr.number, FOREIGN_COMMITS_MARKER, bodies.FOREIGN_COMMITS_COMMENT
             )
@@ -204,16 +213,50 @@ def _fix_in(job: _Job, tree: Worktree, pulls: Pulls, open_pr: PullRequest | None
         # On a joined branch, the lease is the tip the fix was made on: a newer tip must never
         # be replaced by a fix that does not contain it.
         expected = job.start if job.joined else state.tip if state.exists else None
-        pushed = tree.push(expected_old=expected)
-        if not pushed.ok:
+        pushed = None if ex.dry_run else tree.push(expected_old=expected)
+        if pushed is not None and not pushed.ok:
             return _push_failed(job, tree, pulls, pushed.status, pushed.message)
     body = _body(job, attempt.applied, tree)
+    if ex.dry_run:
+        return _preview(job, tree, attempt.applied, body, open_pr)
     if job.joined is not None:
         return _join(job, body)
     if open_pr is not None:
         pulls.update_body(open_pr.number, body)
         return job.outcome(Status.DONE, f"updated #{open_pr.number}", open_pr)
     return _open(job, tree, pulls, attempt.applied, body)
+
+
+def _preview(
+    job: _Job, tree: Worktree, applied: tuple[Applied, ...], body: str, open_pr: PullRequest | None
+) -> Outcome:
+    """A dry run: the fix made and verified, and what a real run would post with it, built
+    by the same code; nothing pushed or posted (docs/action.md#trying-it-safely)."""
+    patch = tree.patch(tree.base_sha, "HEAD", MAX_PATCH_IN_ISSUE)
+    diffstat = tree.diffstat(tree.base_sha, "HEAD").summary()
+    change = Preview(
+        Posting.PULL_REQUEST, diff=patch.text, diffstat=diffstat, diff_cut=patch.truncated
+    )
+    if job.joined is not None:
+        number = job.joined.number
+        posting, text = Posting.COMMENT, _joined_text(job, body)
+        preview = replace(change, posting=posting, body=text, target=number)
+        detail = f"would add the fix to #{number}, which fixes the same commit"
+    elif open_pr is not None:
+        posting, number = Posting.PULL_REQUEST_UPDATE, open_pr.number
+        preview = replace(change, posting=posting, body=body, target=number)
+        detail = f"would update #{open_pr.number}"
+    else:
+        title, labels = bodies.pr_title(applied), _labels(job)
+        preview = replace(change, title=title, body=body, labels=labels)
+        detail = f"would open a pull request from {job.branch} into {job.base}"
+    outcome = job.outcome(Status.PROPOSED, detail, open_pr or job.joined)
+    return replace(outcome, preview=preview)
+
+
+def _labels(job: _Job) -> tuple[str, ...]:
+    config = job.ex.settings.config.pull_requests
+    return (*config.labels, *([config.review_label] if job.decision.review else []))
 
 
 def _open(
@@ -242,7 +285,7 @@ def _open(
         reason = mdsafe.plain_text(str(exc))
         failed = job.outcome(Status.FAILED, f"the pull request could not be opened: {reason}")
         return _undelivered(failed, bodies.pr_not_opened_note(job.branch, _compare(job), reason))
-    labels = list(config.labels) + ([config.review_label] if job.decision.review else [])
+    labels = list(_labels(job))
     note = ""
     if labels:
         try:
@@ -257,10 +300,14 @@ def _join(job: _Job, body: str) -> Outcome:
     """The fix is on the joined PR's branch: say so on that PR, once per fingerprint."""
     assert job.joined is not None
     marker = fingerprint_marker(job.decision.fingerprint)
-    lines = [line for line in body.splitlines() if line not in (marker, head_marker(job.start))]
-    text = bodies.JOINED_FIX_COMMENT + "\n\n" + "\n".join(lines)
-    Pulls(job.ex.client).comment_once(job.joined.number, marker, text)
+    Pulls(job.ex.client).comment_once(job.joined.number, marker, _joined_text(job, body))
     return job.outcome(Status.DONE, f"added to #{job.joined.number}", job.joined)
+
+
+def _joined_text(job: _Job, body: str) -> str:
+    marker = fingerprint_marker(job.decision.fingerprint)
+    lines = [line for line in body.splitlines() if line not in (marker, head_marker(job.start))]
+    return bodies.JOINED_FIX_COMMENT + "\n\n" + "\n".join(lines)
 
 
 def _compare(job: _Job) -> str:

@@ -15,7 +15,7 @@ from autorecover.adapters.github.issues import Body
 from autorecover.constants import fingerprint_marker
 from autorecover.core import bodies
 from autorecover.core import ledger as ledgerlib
-from autorecover.core.models import Decision, JobResult, Outcome, Status
+from autorecover.core.models import Decision, JobResult, Outcome, Posting, Preview, Status
 from autorecover.core.tracker import Item, Tracker, closed_recently
 from autorecover.execute.context import Execution
 
@@ -41,7 +41,8 @@ def _report(
     try:
         open_issue = next((i for i in existing if i.is_open), None)
         if open_issue is None and not (existing and closed_recently(existing[0], cooldown, ex.now)):
-            holder = _claim(decision.fingerprint, ex)
+            # The claim is a write to the state branch; a dry run previews without one.
+            holder = None if ex.dry_run else _claim(decision.fingerprint, ex)
             if holder is not None:
                 if holder == ex.run.key:
                     detail = "another autorecover process is handling this same run"
@@ -92,6 +93,10 @@ def _comment(
         context = bodies.comment_context(decision, ex.run, rows, entry, excerpt)
         return ex.render("comment.md.j2", context)
 
+    if ex.dry_run:
+        preview = Preview(Posting.COMMENT, body=body(bodies.ISSUE_EXCERPT), target=issue.number)
+        detail = f"would note the recurrence on #{issue.number}"
+        return Outcome(decision, Status.PROPOSED, detail, issue.html_url, preview=preview)
     ex.issues.comment(issue.number, _both(body))
     return Outcome(decision, Status.DONE, f"recurrence noted on #{issue.number}", issue.html_url)
 
@@ -108,12 +113,17 @@ def _open(
         return ex.render("issue_body.md.j2", context)
 
     labels = bodies.issue_labels(decision, config)
+    title = bodies.issue_title(decision, rows)
+    if ex.dry_run:
+        preview = Preview(Posting.ISSUE, title, body(bodies.ISSUE_EXCERPT), labels=tuple(labels))
+        detail = "would open an issue" + (f" after #{previous.number}" if previous else "")
+        return Outcome(decision, Status.PROPOSED, detail, preview=preview)
     # A label that could not be made (a 5xx) never loses the issue: GitHub creates the
     # labels an issue names, only without colour and description.
     missing = ex.issues.ensure_labels(labels)
     created = ex.issues.create(
         fingerprint_marker(decision.fingerprint),
-        bodies.issue_title(decision, rows),
+        title,
         _both(body),
         list(labels),
         config.assignees,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from autorecover.adapters.github import runs
 from autorecover.adapters.github.errors import GitHubError, PermissionMissing, Uncertain
 from autorecover.constants import DEFAULT_BACKOFF_MAX_SECONDS, DEFAULT_BACKOFF_SECONDS
-from autorecover.core.models import Decision, JobResult, Outcome, Status
+from autorecover.core.models import Decision, JobResult, Outcome, Posting, Preview, Status
 from autorecover.execute.context import Execution
 
 
@@ -40,6 +40,10 @@ def handle(decision: Decision, jobs: Mapping[int, JobResult], ex: Execution) -> 
     if delay > client.remaining():
         detail = f"the backoff ({delay:g} s) would pass this run's deadline"
         return Outcome(decision, Status.FAILED, detail)
+    if ex.dry_run:
+        title = f"rerun the failed jobs of run {run.id} (attempt {run.attempt + 1})"
+        detail = f"would wait {delay:g} s, then ask GitHub to {title}"
+        return Outcome(decision, Status.PROPOSED, detail, preview=Preview(Posting.RERUN, title))
     ex.sleep(delay)
     try:
         runs.rerun_failed_jobs(client, run.id)
