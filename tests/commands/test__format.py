@@ -225,9 +225,9 @@ def test_summary_counts(diagnoses: list[Diagnosis], expected: dict[str, dict[str
 
 def test_summary_text() -> None:
     assert render_summary_text(SEVERAL) == (
-        "4 job log(s) analysed\n"
+        "4 job logs analysed\n"
         "  by category: linting_error 2, dependency_issue 1, timeout 1\n"
         "  by severity: low 3, medium 1\n"
         "  by action: fix_pr 3, rerun 1\n"
     )
-    assert render_summary_text([]).startswith("0 job log(s) analysed\n  by category: \n")
+    assert render_summary_text([]).startswith("0 job logs analysed\n  by category: \n")

@@ -306,7 +306,7 @@ def test_batch_summarises(
         "the file is empty; expected a GitHub Actions job log"
     )
     _, text, err = run(capsys, "batch", str(tmp_path))
-    assert "2 job log(s) analysed" in text and "skipped:" not in text
+    assert "2 job logs analysed" in text and "skipped:" not in text
     assert err.startswith("autorecover: skipped: ") and "the file is empty" in err
 
 
@@ -352,7 +352,7 @@ def test_batch_text_lists_every_result_then_the_summary(
     (tmp_path / "gone.log").write_bytes(b"\x1f\x8b\x08\x00")
     code, out, err = run(capsys, "batch", str(tmp_path))
     assert code == 1
-    body, summary = out.split("\n2 job log(s) analysed\n")
+    body, summary = out.split("\n2 job logs analysed\n")
     assert body.count("Fingerprint: ") == 2
     assert body.index(str(logs["black"])) < body.index(str(logs["yaml"]))
     assert summary.splitlines() == [

@@ -88,7 +88,7 @@ def test_fixes_then_verifies(name: str, worktree: Setup) -> None:
     wt, ctx = worktree()
     fixer, fix = REGISTRY[name], Fix(name)
     clean, helper = sha256(wt.path / "src/demo/clean.py"), sha256(wt.path / HELPER)
-    assert fixer.applies(fix, ctx()) == (True, f"{name} on 4 tracked Python file(s)")
+    assert fixer.applies(fix, ctx()) == (True, f"{name} on 4 tracked Python files")
     before = fixer.verify(fix, ctx())
     assert not before.passed and before.argv[0] in ("black", "isort", "ruff")
     result = fixer.apply(fix, ctx())

@@ -72,7 +72,7 @@ def test_fixes_only_unsorted_files_then_verifies(tmp_path: Path) -> None:
         "README.md": "import sys\nimport os\n",
     }
     ctx = make_ctx(tmp_path, files)
-    assert FIXER.applies(FIX, ctx) == (True, "isort on 3 tracked Python file(s)")
+    assert FIXER.applies(FIX, ctx) == (True, "isort on 3 tracked Python files")
     before = FIXER.verify(FIX, ctx)
     assert not before.passed
     assert before.argv == (
@@ -211,9 +211,14 @@ def test_a_symlinked_configuration_blocks_isort(
     ctx = make_ctx(tmp_path, {"a.py": UNSORTED}, symlinks=links)
     ok, reason = FIXER.applies(FIX, ctx)
     if blocked is None:
-        assert (ok, reason) == (True, "isort on 1 tracked Python file(s)")
+        assert (ok, reason) == (True, "isort on 1 tracked Python file")
         return
-    message = f"isort not run: configuration file(s) {blocked} are symlinks"
+    several = ", " in blocked
+    message = (
+        f"isort not run: configuration files {blocked} are symlinks"
+        if several
+        else f"isort not run: configuration file {blocked} is a symlink"
+    )
     assert (ok, reason) == (False, message)
     with pytest.raises(FixerError) as raised:
         FIXER.apply(FIX, ctx)
@@ -238,9 +243,9 @@ def test_a_symlinked_configuration_in_a_real_checkout(
         assert set(ctx.files) == {"README.md", "app.py"}  # not the symlink
         assert FIXER.applies(FIX, ctx) == (
             False,
-            "isort not run: configuration file(s) .isort.cfg are symlinks",
+            "isort not run: configuration file .isort.cfg is a symlink",
         )
-        with pytest.raises(FixerError, match="symlinks"):
+        with pytest.raises(FixerError, match="symlink"):
             FIXER.apply(FIX, ctx)
         assert (wt.path / "app.py").read_text() == UNSORTED
         assert wt.status() == []

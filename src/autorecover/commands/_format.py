@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from autorecover.core.models import Diagnosis
+from autorecover.core.text.plural import plural
 
 _WIDTH = 92
 
@@ -93,7 +94,7 @@ def summary_counts(diagnoses: Sequence[Diagnosis]) -> dict[str, dict[str, int]]:
 
 def render_summary_text(diagnoses: Sequence[Diagnosis]) -> str:
     counts = summary_counts(diagnoses)
-    lines = [f"{len(diagnoses)} job log(s) analysed"]
+    lines = [f"{plural(len(diagnoses), 'job log')} analysed"]
     for key, values in counts.items():
         lines.append(f"  by {key}: " + ", ".join(f"{k} {v}" for k, v in values.items()))
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autorecover.core.models import Fix, FixResult, Verification
+from autorecover.core.text.plural import plural
 from autorecover.fixers._base import FixContext, FixerError, read_bytes, read_text
 from autorecover.fixers._logpaths import command_scope, in_scope, map_paths, paths_in
 from autorecover.fixers._precommit import CONFIG, hook_refusal, is_hook_failure
@@ -98,7 +99,7 @@ class FormatterFixer:
         else:
             if raw:
                 notes.append(
-                    f"the log named {len(raw)} path(s), none a tracked regular Python file "
+                    f"the log named {plural(len(raw), 'path')}, none a tracked regular Python file "
                     "here; ran on every tracked Python file"
                 )
             paths = python
@@ -140,7 +141,7 @@ class FormatterFixer:
         paths, _ = self.targets(ctx)
         if not paths:
             return False, "no tracked regular Python file to format"
-        return True, f"{self.name} on {len(paths)} tracked Python file(s)"
+        return True, f"{self.name} on {plural(len(paths), 'tracked Python file')}"
 
     def apply(self, fix: Fix, ctx: FixContext) -> FixResult:
         ok, reason = self.applies(fix, ctx)

@@ -29,6 +29,13 @@ MAX_EXTEND_DEPTH = 10
 MAX_CONFIG_BYTES = 512 * 1024
 
 
+def symlinks_note(links: list[str]) -> str:
+    """Why a formatter did not run: its configuration files that are symlinks."""
+    if len(links) == 1:
+        return f"configuration file {links[0]} is a symlink"
+    return f"configuration files {', '.join(links)} are symlinks"
+
+
 def symlinked_configs(index: Iterable[IndexEntry], names: Collection[str]) -> list[str]:
     """Tracked configuration files (by base name) that are not regular files."""
     return sorted(

@@ -12,9 +12,15 @@ from __future__ import annotations
 import re
 
 from autorecover.constants import FIXER_BLACK
+from autorecover.core.text.plural import plural
 from autorecover.fixers._base import FixContext
 from autorecover.fixers._formatter import FormatterFixer
-from autorecover.fixers._toolconfig import BLACK_CONFIGS, black_settings, symlinked_configs
+from autorecover.fixers._toolconfig import (
+    BLACK_CONFIGS,
+    black_settings,
+    symlinked_configs,
+    symlinks_note,
+)
 
 # black's DEFAULT_EXCLUDES (black/const.py), used when the configuration sets no `exclude`.
 DEFAULT_EXCLUDES = (
@@ -46,7 +52,7 @@ class BlackFixer(FormatterFixer):
     def blocked(self, ctx: FixContext) -> str | None:
         links = symlinked_configs(ctx.index, BLACK_CONFIGS)
         if links:
-            return f"black not run: configuration file(s) {', '.join(links)} are symlinks"
+            return f"black not run: {symlinks_note(links)}"
         return None
 
     def fix_args(self, isolated: bool) -> list[str]:
@@ -63,5 +69,5 @@ class BlackFixer(FormatterFixer):
             return paths, [f"ignored black's exclude patterns: {exc}"]
         dropped = len(paths) - len(kept)
         return kept, (
-            [f"skipped {dropped} file(s) black's configuration excludes"] if dropped else []
+            [f"skipped {plural(dropped, 'file')} black's configuration excludes"] if dropped else []
         )

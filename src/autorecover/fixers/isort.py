@@ -10,7 +10,7 @@ from __future__ import annotations
 from autorecover.constants import FIXER_ISORT
 from autorecover.fixers._base import FixContext
 from autorecover.fixers._formatter import FormatterFixer
-from autorecover.fixers._toolconfig import ISORT_CONFIGS, symlinked_configs
+from autorecover.fixers._toolconfig import ISORT_CONFIGS, symlinked_configs, symlinks_note
 
 
 class IsortFixer(FormatterFixer):
@@ -20,7 +20,7 @@ class IsortFixer(FormatterFixer):
     def blocked(self, ctx: FixContext) -> str | None:
         links = symlinked_configs(ctx.index, ISORT_CONFIGS)
         if links:
-            return f"isort not run: configuration file(s) {', '.join(links)} are symlinks"
+            return f"isort not run: {symlinks_note(links)}"
         return None
 
     def fix_args(self, isolated: bool) -> list[str]:

@@ -243,7 +243,10 @@ def _fix(rule_id: str, value: Any, groups: set[str]) -> FixSpec | None:
         raise ConfigError(f"rule '{rule_id}', field 'fix': expected a mapping with 'fixer'")
     unknown = set(value) - {"fixer", "params"}
     if unknown:
-        raise ConfigError(f"rule '{rule_id}', field 'fix': unknown key(s) {sorted(unknown)}")
+        raise ConfigError(
+            f"rule '{rule_id}', field 'fix': unknown "
+            f"{'key' if len(unknown) == 1 else 'keys'} {sorted(unknown)}"
+        )
     fixer = value.get("fixer")
     if fixer not in FIXERS:
         raise ConfigError(
