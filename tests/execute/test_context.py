@@ -51,7 +51,7 @@ def test_a_broken_user_template_falls_back_and_is_noted_once(fake_github: FakeGi
     ex = execution(
         fake_github, seeded_run(fake_github), templates={"comment.md.j2": "{{ nope.attr }}"}
     )
-    context = {"run": {"workflow": "CI", "attempt": 1, "html_url": "", "head_branch": "main",
+    context = {"run": {"workflow": "CI", "number": 7, "attempt": 1, "html_url": "", "head_branch": "main",
                        "head_sha": "a" * 40}, "jobs": [], "history": {"occurrences": 2,
                        "reruns": 0, "recoveries": 0}, "escalation": "", "evidence": ""}  # fmt: skip
     body = ex.render("comment.md.j2", context)

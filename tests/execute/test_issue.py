@@ -73,7 +73,7 @@ def test_one_issue_then_a_comment_on_recurrence(action: ActionRun, fake_github: 
     assert second.outputs["issue-url"] == first.outputs["issue-url"]
     assert len(failure_issues(fake_github)) == 1
     (comment,) = fake_github.comments_on(issue.number)
-    assert "Now seen 2 time(s)" in comment.body
+    assert "Now seen 2 times" in comment.body
 
 
 @pytest.mark.parametrize("fork", [False, True], ids=["own", "fork"])
