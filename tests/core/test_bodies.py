@@ -10,6 +10,7 @@ import pytest
 
 from autorecover.constants import DASHBOARD_MARKER, fingerprint_marker
 from autorecover.core import bodies
+from autorecover.core import ledger as ledgerlib
 from autorecover.core.config import IssuesConfig, PullRequestsConfig
 from autorecover.core.event import parse_event
 from autorecover.core.models import (
@@ -162,8 +163,10 @@ def test_fallback_notes() -> None:
 
 
 def test_dashboard_and_summary_contexts() -> None:
-    context = bodies.dashboard_context([], [], {"recent_days": 30}, {}, "—", RUN_NOW)
+    context = bodies.dashboard_context([], [], ledgerlib.empty(), RUN_NOW)
     assert context["marker"] == DASHBOARD_MARKER and context["updated"] == "2026-12-03T12:00:00Z"
+    assert context["stats"]["totals"]["failures"] == 0 and context["mean_recovery"] == "—"
+    assert (context["groups"], context["pull_rows"], context["recoveries"]) == ((), (), ())
     summary = bodies.summary_context({"outcomes": [{"jobs": [1, 2], "status": "done"}]})
     assert summary["decision_of"][2]["status"] == "done"
 

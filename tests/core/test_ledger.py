@@ -33,6 +33,11 @@ def test_recovery_time_and_rates() -> None:
         "1:2",
         [ledgerlib.attempt_finished(1, 2, True, format_time(start + timedelta(minutes=6)))],
     )
+    (recovery,) = ledger["recoveries"]
+    assert recovery == {
+        "how": "rerun", "fingerprints": ["fp"], "at": "2026-01-01T00:06:00Z",
+        "run": 1, "attempt": 2, "seconds": 360,
+    }  # fmt: skip
     stats = compute(ledger, start)
     (entry,) = stats["fingerprints"]
     assert (entry["reruns"], entry["recoveries"], entry["mean_seconds_to_recovery"]) == (1, 1, 360)
@@ -53,6 +58,7 @@ def test_damaged_ledger_starts_fresh() -> None:
         pytest.param({"runs": [9]}, id="run-key-as-number"),
         pytest.param({"fingerprints": []}, id="table-as-list"),
         pytest.param({"dashboard_issue": "x"}, id="dashboard-as-text"),
+        pytest.param({"recoveries": ["run 9"]}, id="recovery-as-text"),
     ],
 )
 def test_a_wrong_typed_value_starts_fresh_and_keeps_the_damaged_text(edit: dict) -> None:
@@ -70,3 +76,27 @@ def test_a_wrong_typed_value_starts_fresh_and_keeps_the_damaged_text(edit: dict)
 def test_a_valid_ledger_round_trips() -> None:
     ledger = ledgerlib.apply_once(ledgerlib.empty(), "1:1", [ledgerlib.tracked("a", issue=3)])
     assert ledgerlib.loads(ledgerlib.dumps(ledger)) == ledger
+
+
+def test_a_merged_fix_is_a_recovery_recorded_once() -> None:
+    ledger = ledgerlib.apply_once(
+        ledgerlib.empty(), "1:1", [ledgerlib.tracked("fp", pull_request=7)]
+    )
+    merged = ledgerlib.pull_request_closed("fp", 7, True, "2026-01-02T00:00:00Z")
+    ledger = ledgerlib.apply_once(ledger, "2:1", [merged])
+    ledger = ledgerlib.apply_once(ledger, "3:1", [merged])  # seen closed again
+    assert ledger["recoveries"] == [
+        {"how": "fix_pr", "fingerprints": ["fp"], "at": "2026-01-02T00:00:00Z", "pull_request": 7}
+    ]
+    closed = ledgerlib.apply_once(
+        ledgerlib.apply_once(ledgerlib.empty(), "1:1", [ledgerlib.tracked("fp", pull_request=8)]),
+        "2:1",
+        [ledgerlib.pull_request_closed("fp", 8, False, "2026-01-02T00:00:00Z")],
+    )
+    assert closed["recoveries"] == [] and closed["fingerprints"]["fp"]["fix_prs_closed"] == 1
+
+
+def test_a_ledger_from_before_recoveries_were_kept_is_valid() -> None:
+    old = {key: value for key, value in ledgerlib.empty().items() if key != "recoveries"}
+    loaded = ledgerlib.loads(json.dumps(old))
+    assert ledgerlib.DAMAGED_KEY not in loaded and loaded["recoveries"] == []

@@ -120,6 +120,7 @@ def test_views_of_the_config_file() -> None:
     assert settings.module_overrides == {"cv2": "opencv-python"}
     assert settings.allow_fork_reruns and settings.breaker_min_attempts == 5
     assert settings.label == "ci-bot" and settings.dry_run
+    assert settings.dashboard and not resolve({"dashboard": False}, {}, {}).dashboard
 
 
 def test_an_empty_label_list_falls_back_to_the_default_label() -> None:

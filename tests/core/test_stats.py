@@ -70,3 +70,19 @@ def test_replaying_reports_counts_each_run_once() -> None:
     )
     data = ledger["fingerprints"]["a"]
     assert data["occurrences"] == 1 and data["reruns"] == 1 and data["recoveries"] == 1
+
+
+def test_replaying_reports_counts_a_matrix_once_and_the_fixes_it_opened() -> None:
+    diagnosis = {"fingerprint": "b", "category": "linting_error", "action": "fix_pr", "title": "t"}
+    report = {
+        "run": {"id": 3, "attempt": 1, "conclusion": "failure"},
+        "jobs": [{"id": n, "diagnosis": diagnosis} for n in (1, 2, 3)],
+        "outcomes": [
+            {"action": "fix_pr", "status": "done", "fingerprint": "b", "jobs": [1, 2, 3],
+             "url": "https://github.com/o/r/pull/7"},
+            {"action": "issue", "status": "failed", "fingerprint": "c", "url": ""},
+        ],
+    }  # fmt: skip
+    data = ledger_from_reports([report])["fingerprints"]
+    assert (data["b"]["occurrences"], data["b"]["fix_prs_opened"]) == (1, 1)
+    assert data["b"]["pull_request"] == 7 and "c" not in data

@@ -54,3 +54,12 @@ def test_finding_by_marker() -> None:
 )
 def test_closed_recently(state: str, closed_at: str, recent: bool) -> None:
     assert closed_recently(item(1, state=state, closed_at=closed_at), 7, NOW) is recent
+
+
+def test_this_runs_own_creations_are_merged_into_the_listing() -> None:
+    listed = Tracker((item(3, state="closed"), item(1)))
+    created = [item(4, labels=[{"name": "autorecover"}]), item(3)]  # 3: as this run left it
+    merged = listed.merged(created)
+    assert [(i.number, i.state) for i in merged.items] == [(4, "open"), (3, "open"), (1, "open")]
+    assert merged.items[0].labels == ("autorecover",)
+    assert listed.merged([]) == listed

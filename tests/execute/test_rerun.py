@@ -31,13 +31,14 @@ def test_transient_failure_is_rerun_after_backoff(
 
 
 def test_rerun_recovery_request_budget(action: ActionRun, fake_github: FakeGitHub) -> None:
-    """Once the ledger exists: config, jobs, log, ledger read, rerun, ledger write."""
+    """Once the ledger exists: config, jobs, log, ledger read, rerun, the listing and the
+    dashboard's PATCH (the rerun changes what it shows), ledger write."""
     action.inputs["rerun-backoff-seconds"] = "0"
     action.in_process(run_event(fake_github, NETWORK), Sleeps())  # creates the state branch
     before = len(fake_github.requests)
     action.in_process(run_event(fake_github, NETWORK), Sleeps())
     requests = [(r.method, r.template) for r in fake_github.requests[before:]]
-    assert len(requests) == 6, requests
+    assert len(requests) == 8, requests
 
 
 def test_second_attempt_backs_off_longer(action: ActionRun, fake_github: FakeGitHub) -> None:

@@ -10,6 +10,7 @@ with users' own templates (`templates.directory`): add keys, never rename them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -22,8 +23,10 @@ from autorecover.constants import (
     fingerprint_marker,
     format_time,
 )
+from autorecover.core import dashboard as board
 from autorecover.core.config import IssuesConfig, PullRequestsConfig
 from autorecover.core.event import WorkflowRun
+from autorecover.core.ledger import Ledger
 from autorecover.core.models import (
     Applied,
     Decision,
@@ -33,6 +36,7 @@ from autorecover.core.models import (
     Posting,
     primary,
 )
+from autorecover.core.stats import compute, duration
 from autorecover.core.text import mdsafe
 from autorecover.core.tracker import Item
 
@@ -320,22 +324,26 @@ def push_refused_note(message: str, patch: str, truncated: bool, secret: bool) -
 
 
 def dashboard_context(
-    pulls: Sequence[Item],
-    issues: Sequence[Item],
-    stats: Mapping[str, Any],
-    durations: Mapping[str, str],
-    mean_recovery: str,
-    now: Any,
+    pulls: Sequence[Item], issues: Sequence[Item], ledger: Ledger, now: datetime
 ) -> dict[str, Any]:
+    """dashboard.md.j2: open issues and fix PRs (the listing with this run's own writes),
+    and the statistics of the ledger as this run leaves it (docs/dashboard.md)."""
+    stats = compute(ledger, now)
+    known = {f["fingerprint"]: f for f in stats["fingerprints"]}
     return {
         "pulls": list(pulls),
         "issues": list(issues),
         "stats": stats,
-        "durations": dict(durations),
-        "mean_recovery": mean_recovery,
-        "updated": format_time(now),
+        "durations": {fp: duration(f["mean_seconds_to_recovery"]) for fp, f in known.items()},
+        "mean_recovery": duration(stats["totals"]["mean_seconds_to_recovery"]),
+        "updated": format_time(now),  # not shown: an unchanged body is not rewritten
         "version": __version__,
         "marker": DASHBOARD_MARKER,
+        "groups": board.issue_groups(issues, known),
+        "pull_rows": board.pull_rows(pulls, known),
+        "flaky": board.flaky(stats),
+        "recoveries": board.recoveries(ledger, now),
+        "recovery_days": board.RECOVERY_DAYS,
     }
 
 

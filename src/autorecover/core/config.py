@@ -182,6 +182,9 @@ class Config(_Strict):
     issues: IssuesConfig = _f(IssuesConfig, "")
     pull_requests: PullRequestsConfig = _f(PullRequestsConfig, "")
     templates: TemplatesConfig = _f(TemplatesConfig, "")
+    dashboard: bool = _f(
+        True, "`false`: no dashboard issue is created or edited (docs/dashboard.md)."
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
     # The file this came from, for the rules' origin and for error messages.

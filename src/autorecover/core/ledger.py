@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from autorecover.constants import parse_time
@@ -26,6 +27,7 @@ from autorecover.core.models import History
 SCHEMA_VERSION = 1
 MAX_RUNS_REMEMBERED = 500
 MAX_RECENT = 200
+MAX_RECOVERIES = 50
 
 Ledger = dict[str, Any]
 Update = Callable[[Ledger], None]
@@ -38,6 +40,7 @@ def empty() -> Ledger:
         "pending_reruns": {},
         "runs": [],
         "recent": [],
+        "recoveries": [],
         "dashboard_issue": None,
     }
 
@@ -72,8 +75,9 @@ def _valid(data: Any) -> bool:
     runs, recent = data.get("runs", []), data.get("recent", [])
     if not isinstance(runs, list) or not all(isinstance(r, str) for r in runs):
         return False
-    if not isinstance(recent, list) or not all(isinstance(r, dict) for r in recent):
-        return False
+    for records in (recent, data.get("recoveries", [])):
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            return False
     reports = data.get("fork_reports", [])
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         return False
@@ -234,6 +238,21 @@ def occurred(occurrence: Occurrence) -> Update:
     return update
 
 
+class Cure(StrEnum):
+    """How a failure recovered (the dashboard's recent recoveries)."""
+
+    RERUN = "rerun"
+    FIX_PR = "fix_pr"
+
+
+def _recovered(
+    ledger: Ledger, how: Cure, fingerprints: list[str], at: str, details: dict[str, Any]
+) -> None:
+    recoveries: list[dict[str, Any]] = ledger.setdefault("recoveries", [])
+    recoveries.append({"how": str(how), "fingerprints": fingerprints, "at": at, **details})
+    del recoveries[:-MAX_RECOVERIES]
+
+
 def rerun_requested(run_id: int, attempt: int, fingerprints: list[str], at: str) -> Update:
     def update(ledger: Ledger) -> None:
         for fingerprint in fingerprints:
@@ -264,11 +283,14 @@ def attempt_finished(run_id: int, attempt: int, succeeded: bool, at: str) -> Upd
             data = entry(ledger, fingerprint)
             data["recoveries"] += 1
             data["recovery_seconds"] += max(seconds, 0)
+        cured = {"run": run_id, "attempt": attempt, "seconds": max(seconds, 0)}
+        _recovered(ledger, Cure.RERUN, list(pending.get("fingerprints", [])), at, cured)
 
     return update
 
 
 CLAIM_SECONDS = 600
+DASHBOARD_CLAIM = "dashboard"  # the claim on opening the dashboard issue
 
 
 def claim(fingerprint: str, owner: str, at: str) -> Update:
@@ -319,8 +341,9 @@ def tracked(
     return update
 
 
-def pull_request_closed(fingerprint: str, number: int, merged: bool) -> Update:
-    """Record a fix PR's end once (the dashboard refresh sees it closed or merged)."""
+def pull_request_closed(fingerprint: str, number: int, merged: bool, at: str = "") -> Update:
+    """Record a fix PR's end once (the dashboard refresh sees it closed or merged); a
+    merged one is a recovery."""
 
     def update(ledger: Ledger) -> None:
         data = entry(ledger, fingerprint)
@@ -328,6 +351,8 @@ def pull_request_closed(fingerprint: str, number: int, merged: bool) -> Update:
             return
         data["fix_prs_merged" if merged else "fix_prs_closed"] += 1
         data["pull_request"] = None
+        if merged:
+            _recovered(ledger, Cure.FIX_PR, [fingerprint], at, {"pull_request": number})
 
     return update
 

@@ -183,6 +183,11 @@ class Settings:
         return self.config.issues.fork_reports_per_hour
 
     @property
+    def dashboard(self) -> bool:
+        """Whether autorecover keeps the dashboard issue (docs/dashboard.md)."""
+        return self.config.dashboard
+
+    @property
     def label(self) -> str:
         """The label autorecover finds its own issues and pull requests by."""
         labels = self.config.issues.labels

@@ -83,9 +83,13 @@ def ledger_from_reports(reports: Iterable[Mapping[str, Any]]) -> Ledger:
                 int(run["id"]), int(run.get("attempt") or 1), run.get("conclusion") == "success", at
             )
         ]
+        seen: set[str] = set()  # once per run, as the action counts (dispatch.execute)
         for job in report.get("jobs", []):
             diagnosis = job.get("diagnosis")
             if diagnosis and diagnosis.get("action") != "none":
+                if diagnosis["fingerprint"] in seen:
+                    continue
+                seen.add(diagnosis["fingerprint"])
                 updates.append(
                     ledgerlib.occurred(
                         ledgerlib.Occurrence(
@@ -99,6 +103,9 @@ def ledger_from_reports(reports: Iterable[Mapping[str, Any]]) -> Ledger:
                     )
                 )
         for outcome in report.get("outcomes", []):
+            tracked = _tracked(outcome)
+            if tracked is not None:
+                updates.append(tracked)
             if outcome.get("action") == "rerun" and outcome.get("status") == "done":
                 fingerprints = [
                     (job.get("diagnosis") or {}).get("fingerprint")
@@ -115,6 +122,20 @@ def ledger_from_reports(reports: Iterable[Mapping[str, Any]]) -> Ledger:
                 )
         ledger = ledgerlib.apply_once(ledger, key, updates)
     return ledger
+
+
+def _tracked(outcome: Mapping[str, Any]) -> ledgerlib.Update | None:
+    """The issue or fix PR a done outcome names by its URL (…/issues/3, …/pull/7)."""
+    if outcome.get("status") != "done" or not outcome.get("fingerprint"):
+        return None
+    tail = str(outcome.get("url") or "").rstrip("/").rsplit("/", 1)[-1]
+    if not tail.isdigit():
+        return None
+    if outcome.get("action") == "fix_pr":
+        return ledgerlib.tracked(str(outcome["fingerprint"]), pull_request=int(tail))
+    if outcome.get("action") == "issue":
+        return ledgerlib.tracked(str(outcome["fingerprint"]), issue=int(tail))
+    return None
 
 
 def _attempt(report: Mapping[str, Any]) -> int:

@@ -8,7 +8,7 @@ fix PRs are open?") is answered here, from the hidden markers in their bodies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ class Item:
     closed_at: str = ""
     is_pull: bool = False
     merged: bool = False
+    labels: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Item:
@@ -41,11 +42,20 @@ class Item:
             closed_at=str(data.get("closed_at") or ""),
             is_pull=pull is not None,
             merged=isinstance(pull, dict) and bool(pull.get("merged_at")),
+            labels=_label_names(data.get("labels")),
         )
 
     @property
     def is_open(self) -> bool:
         return self.state == "open"
+
+
+def _label_names(labels: Any) -> tuple[str, ...]:
+    """GitHub answers labels as objects with a `name` (or, in a request, as strings)."""
+    if not isinstance(labels, list):
+        return ()
+    names = (label.get("name") if isinstance(label, dict) else label for label in labels)
+    return tuple(str(name) for name in names if name)
 
 
 def closed_recently(item: Item, cooldown_days: float, now: datetime) -> bool:
@@ -62,6 +72,14 @@ class Tracker:
     """Issues and pull requests carrying autorecover's label, newest first, listed once."""
 
     items: tuple[Item, ...] = field(default_factory=tuple)
+
+    def merged(self, written: Sequence[Item]) -> Tracker:
+        """The listing with this run's own creations in it: a listing taken before them
+        does not hold them, and one taken after may lag behind a create."""
+        numbers = {item.number for item in written}
+        newest = sorted(written, key=lambda item: item.number, reverse=True)
+        kept = tuple(item for item in self.items if item.number not in numbers)
+        return Tracker((*newest, *kept))
 
     def with_marker(self, text: str, *, pulls: bool = False) -> list[Item]:
         return [item for item in self.items if text in item.body and item.is_pull == pulls]

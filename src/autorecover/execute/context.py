@@ -56,6 +56,8 @@ class Execution:
     updates: list[Update] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # a failing user template is noted here
     dashboard_dirty: bool = False
+    # A pull request was opened: the listing does not hold it (it is read again).
+    listing_stale: bool = False
     # Tells this process from another handling the same run at the same time.
     owner: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     store: StateStore = field(init=False)
@@ -90,9 +92,15 @@ class Execution:
         self.updates.append(update)
 
     def tracker(self, *, refresh: bool = False) -> Tracker:
+        """autorecover's issues and PRs, listed once, with the issues this run opened."""
         if self._tracker is None or refresh:
             self._tracker = self.issues.fetch()
-        return self._tracker
+        return self._tracker.merged(self.issues.created)
+
+    @property
+    def listed(self) -> bool:
+        """Whether this run read the listing already."""
+        return self._tracker is not None
 
     def entry(self, fingerprint: str) -> dict[str, Any]:
         """The fingerprint's ledger entry as it will be after this run's updates."""

@@ -34,9 +34,13 @@ HANDLERS: dict[Action, Handler] = {
 
 def execute(plan: Plan, jobs: Sequence[JobResult], ex: Execution) -> tuple[Outcome, ...]:
     by_id = {job.job_id: job for job in jobs}
+    # One occurrence per fingerprint and attempt: the jobs of a matrix that fail alike are
+    # one failing run, not three (docs/dashboard.md).
+    seen: set[str] = set()
     for job in jobs:
         d = job.diagnosis
-        if d is not None and d.action is not Action.NONE:
+        if d is not None and d.action is not Action.NONE and d.fingerprint not in seen:
+            seen.add(d.fingerprint)
             occurrence = ledgerlib.Occurrence(
                 d.fingerprint, str(d.category), d.rule or "", d.title, ex.run.id, ex.stamp
             )
@@ -60,10 +64,13 @@ def _carry_out(decision: Decision, jobs: Mapping[int, JobResult], ex: Execution)
 def _record(outcome: Outcome, jobs: Mapping[int, JobResult], ex: Execution) -> None:
     if outcome.status is not Status.DONE:
         return
+    # Whatever was done changes what the dashboard lists: an issue or PR opened, a
+    # recurrence counted, a rerun requested.
+    ex.dashboard_dirty = True
     decision = outcome.decision
     if decision.action is Action.FIX_PR:
         ex.record(ledgerlib.tracked(decision.fingerprint, pull_request=outcome.number))
-        ex.dashboard_dirty = True
+        ex.listing_stale = ex.listing_stale or outcome.opened
     elif decision.action is Action.RERUN:
         fingerprints = sorted(
             {
@@ -75,7 +82,6 @@ def _record(outcome: Outcome, jobs: Mapping[int, JobResult], ex: Execution) -> N
         ex.record(ledgerlib.rerun_requested(ex.run.id, ex.run.attempt, fingerprints, ex.stamp))
     elif decision.action is Action.ISSUE:
         ex.record(ledgerlib.tracked(decision.fingerprint, issue=outcome.number))
-        ex.dashboard_dirty = ex.dashboard_dirty or outcome.opened
         if not ex.run.trusted:
             ex.record(ledgerlib.fork_reported(ex.stamp))
 
@@ -87,13 +93,22 @@ def record_attempt(ex: Execution, succeeded: bool) -> None:
 
 
 def conclude(ex: Execution) -> None:
-    """Refresh the dashboard if something it lists changed, then store the ledger (once)."""
+    """Refresh the dashboard if something it lists changed, then store the ledger (once),
+    also when the dashboard could not be written: without `issues: write` only the
+    dashboard is lost, never the rerun counts the circuit breaker reads (#r9)."""
+    failed: GitHubError | None = None
     # A fork's run keeps the ledger (its budget, claims and redeliveries) but opens nothing
     # more than its one issue: the next run of the repository's own refreshes the dashboard.
-    if ex.dashboard_dirty and ex.run.trusted:
+    if ex.dashboard_dirty and ex.run.trusted and ex.settings.dashboard:
         try:
             dashboard.refresh(ex)
         except GitHubError as exc:
-            raise GitHubError(f"the dashboard issue could not be updated: {exc}") from exc
+            failed = GitHubError(f"the dashboard issue could not be updated: {exc}")
+    elif ex.listed:
+        # No refresh (`dashboard: false`, a fork's run): the fate of fix PRs is still
+        # recorded, from a listing this run read anyway.
+        dashboard.record_closed_pulls(ex, ex.tracker())
     if ex.updates:
         ex.stored = ex.store.update(ex.run.key, ex.updates, ex.stored)
+    if failed is not None:
+        raise failed

@@ -47,6 +47,7 @@ class Issues:
         self.client = client
         self.label = label
         self._labels: set[str] | None = None
+        self.created: list[Item] = []  # this run's own issues (the dashboard lists them)
 
     def fetch(self) -> Tracker:
         """Issues and PRs carrying our label, newest first (bounded pages)."""
@@ -97,13 +98,17 @@ class Issues:
             fields["assignees"] = assignees
         for attempt in (1, 2):
             try:
-                return Item.of(self._post(f"{self.client.repo_path}/issues", fields, body))
+                created = Item.of(self._post(f"{self.client.repo_path}/issues", fields, body))
             except Uncertain:
                 found = self.fetch().with_marker(marker)
                 if found:
+                    self.created.append(found[0])
                     return found[0]
                 if attempt == 2:
                     raise
+            else:
+                self.created.append(created)
+                return created
         raise AssertionError("unreachable")
 
     def comment(self, number: int, body: Body) -> None:
