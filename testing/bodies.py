@@ -37,7 +37,6 @@ from autorecover.core.models import (
 from autorecover.core.plan import make_plan
 from autorecover.core.report import RunReport
 from autorecover.core.settings import Settings
-from autorecover.core.stats import compute, duration
 from autorecover.core.tracker import Item
 
 NOW = datetime(2026, 3, 12, 10, 20, tzinfo=UTC)
@@ -146,12 +145,10 @@ def _dashboard(run: WorkflowRun, found: list[JobResult]) -> dict[str, Any]:
             d.fingerprint, str(d.category), d.rule or "", d.title, run.id, format_time(NOW)
         )
         ledger = ledgerlib.apply_once(ledger, f"{job.job_id}", [ledgerlib.occurred(occurrence)])
-    stats = compute(ledger, NOW)
     pulls = [Item(7, "autorecover: format with black", "", "open", f"{SITE}/pull/7", is_pull=True)]
     issues = [Item(6, "[autorecover] Test failed: tests/test_cart.py::test_total", "", "open",
                    f"{SITE}/issues/6")]  # fmt: skip
-    durations = {f["fingerprint"]: duration(None) for f in stats["fingerprints"]}
-    return bodies.dashboard_context(pulls, issues, stats, durations, duration(None), NOW)
+    return bodies.dashboard_context(pulls, issues, ledger, NOW)
 
 
 def rendered(*, local: bool = False) -> dict[str, str]:
