@@ -446,3 +446,23 @@ def test_a_zip_of_ten_thousand_entries_is_refused_at_the_default_cap_t45(
     code, out, err = run(capsys, "analyze", str(archive))
     assert code == 1 and "entries" in err and out == ""
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_analyze_starts_without_the_config_model_or_the_yaml_parser(
+    logs: dict[str, Path],
+) -> None:
+    """pydantic and the YAML parser were a third each of `analyze`'s start-up: without a
+    --config file neither is imported (core/settings.py, core/datafile.py)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from autorecover.cli import main; code = main(sys.argv[1:]); "
+        "print([m for m in ('pydantic', 'yaml', 'jinja2', 'requests') if m in sys.modules]); "
+        "sys.exit(code)"
+    )
+    argv = [sys.executable, "-c", probe, "analyze", "--format", "json", str(logs["yaml"])]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert '"rule": "python-module-not-found"' in done.stdout
+    assert done.stdout.rstrip().endswith("[]")

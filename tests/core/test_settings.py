@@ -132,3 +132,19 @@ def test_unknown_fixer_is_rejected_naming_the_known_ones() -> None:
 
     with pytest.raises(ConfigError, match="unknown fixer blak.*'black'"):
         parse_config({"fixers": {"enable": ["blak"]}})
+
+
+@pytest.mark.parametrize("inputs", [{}, {"max_reruns": 5}, {"min_confidence": 0.3}])
+def test_no_config_file_resolves_as_the_default_config(inputs: dict[str, Any]) -> None:
+    """Without a file nothing is validated (no pydantic on `analyze`'s start-up), and every
+    setting is what an empty file gives."""
+    from autorecover.core.config import Config
+
+    bare = Settings.resolve(None, Inputs(**inputs))
+    empty = Settings.resolve(parse_config({}), Inputs(**inputs))
+    for source in PRECEDENCE:
+        assert getattr(bare, source.setting) == getattr(empty, source.setting), source
+    assert bare.config == Config() and bare.file is None
+    assert bare.module_overrides == empty.module_overrides == {}
+    assert [r.id for r in bare.ruleset.rules] == [r.id for r in empty.ruleset.rules]
+    assert bare.ruleset is bare.ruleset  # one matcher per run, compiled once

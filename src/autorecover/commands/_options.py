@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autorecover.core.analysis.diagnose import AnalysisContext
-from autorecover.core.config import Config, load_config_text
 from autorecover.core.settings import Flags, Settings
 from autorecover.core.text.redact import Redactor
 from autorecover.errors import UserError
 
+if TYPE_CHECKING:
+    from autorecover.core.config import Config
+
 
 def load_config(path: Path, *, required: bool) -> Config:
     """The config file at `path`; the defaults when it is absent and not `required`."""
+    # The validating model (pydantic) is imported only here: `analyze` without a file
+    # starts without it (Settings.config, benchmarks/analyzer.py).
+    from autorecover.core.config import Config, load_config_text
+
     if not path.is_file():
         if required:
             raise UserError(f"{path}: config file not found")
@@ -24,12 +31,11 @@ def load_config(path: Path, *, required: bool) -> Config:
 
 def settings(args: argparse.Namespace, default_config: Path | None = None) -> Settings:
     given = getattr(args, "config", None)
+    config: Config | None = None  # no file: the defaults, without validating anything
     if given is not None:
         config = load_config(Path(given), required=True)
-    elif default_config is not None:
+    elif default_config is not None and default_config.is_file():
         config = load_config(default_config, required=False)
-    else:
-        config = Config()
     flags = Flags(min_confidence=getattr(args, "min_confidence", None))
     return Settings.resolve(config, flags=flags)
 

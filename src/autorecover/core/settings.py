@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from autorecover.constants import (
     CONFIG_PATH,
@@ -29,9 +30,13 @@ from autorecover.constants import (
     DEFAULT_MAX_RERUNS,
     DEFAULT_MIN_CONFIDENCE,
 )
-from autorecover.core.config import Config
 from autorecover.core.models import Action, Category, Severity
-from autorecover.core.rules.loader import RuleSet
+from autorecover.core.rules.loader import RuleSet, load_ruleset
+
+if TYPE_CHECKING:
+    # Imported when a setting needs the file's model: pydantic costs `analyze` without
+    # `--config` a third of its start-up (benchmarks/analyzer.py).
+    from autorecover.core.config import Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +87,11 @@ class Flags:
     min_confidence: float | None = None
 
 
-def _config_value(config: Config, dotted: str, *, only_if_set: bool) -> Any:
-    """The value at `dotted`, or None when `only_if_set` and the file does not set it."""
+def _config_value(config: Config | None, dotted: str, *, only_if_set: bool) -> Any:
+    """The value at `dotted`, or None when `only_if_set` and the file does not set it.
+    No file (`config` None) sets nothing."""
+    if config is None:
+        return None
     node: Any = config
     *parents, leaf = dotted.split(".")
     for part in parents:
@@ -95,11 +103,13 @@ def _config_value(config: Config, dotted: str, *, only_if_set: bool) -> Any:
     return getattr(node, leaf)
 
 
-def _resolve(source: Source, config: Config, inputs: Inputs, flags: Flags) -> float:
+def _resolve(source: Source, config: Config | None, inputs: Inputs, flags: Flags) -> float:
     flag = getattr(flags, source.flag) if source.flag else None
     given = getattr(inputs, source.input) if source.input else None
     if source.combine is Combine.SMALLEST:
         capped = _config_value(config, source.config, only_if_set=False) if source.config else None
+        # Without a file the config's default is the row's (tests/core/test_settings.py).
+        capped = source.default if capped is None and source.config else capped
         values = [v for v in (flag, given, capped) if v is not None]
         return min(values) if values else source.default
     configured = _config_value(config, source.config, only_if_set=True) if source.config else None
@@ -113,7 +123,8 @@ def _resolve(source: Source, config: Config, inputs: Inputs, flags: Flags) -> fl
 class Settings:
     """Everything a recovery is configured by, resolved (see the module docstring)."""
 
-    config: Config = field(default_factory=Config)
+    # The config file as validated; None: there is none, and `config` is the defaults.
+    file: Config | None = None
     inputs: Inputs = field(default_factory=Inputs)
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     max_reruns: int = DEFAULT_MAX_RERUNS
@@ -124,11 +135,10 @@ class Settings:
     def resolve(
         cls, config: Config | None = None, inputs: Inputs | None = None, flags: Flags | None = None
     ) -> Settings:
-        config = config or Config()
         inputs = inputs or Inputs()
         values = {s.setting: _resolve(s, config, inputs, flags or Flags()) for s in PRECEDENCE}
         return cls(
-            config=config,
+            file=config,
             inputs=inputs,
             min_confidence=float(values["min_confidence"]),
             max_reruns=int(values["max_reruns"]),
@@ -138,17 +148,25 @@ class Settings:
 
     # -- what the plan and the executors read, named once --------------------------------
 
+    @cached_property
+    def config(self) -> Config:
+        if self.file is not None:
+            return self.file
+        from autorecover.core.config import Config  # only when read: see the import above
+
+        return Config()
+
     @property
     def dry_run(self) -> bool:
         return self.inputs.dry_run
 
-    @property
+    @cached_property
     def ruleset(self) -> RuleSet:
-        return self.config.ruleset
+        return self.file.ruleset if self.file is not None else load_ruleset()
 
     @property
     def module_overrides(self) -> Mapping[str, str]:
-        return dict(self.config.requirements.mapping)
+        return dict(self.file.requirements.mapping) if self.file is not None else {}
 
     @property
     def actions(self) -> Mapping[Category, Action]:

@@ -9,12 +9,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
-from typing import Any
 
-import yaml
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from autorecover.core import datafile
 
 
 class ModuleKind(StrEnum):
@@ -33,10 +29,7 @@ class Resolution:
 
 @functools.cache
 def builtin_map() -> dict[str, str]:
-    text = (
-        resources.files("autorecover.core.analysis").joinpath("module_map.yaml").read_text("utf-8")
-    )
-    data = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - _Loader is a safe loader
+    ((_, data),) = datafile.MODULE_MAP.load()
     return {str(k): str(v) for k, v in data.items() if v}
 
 

@@ -1,41 +1,28 @@
-"""The knowledge base: built-in rules shipped as YAML data, plus the user's additions,
-overrides and disables from `.github/autorecover.yml` (`rules:` key)."""
+"""The knowledge base: built-in rules shipped as YAML data (read through their JSON twin,
+core/datafile.py), plus the user's additions, overrides and disables from
+`.github/autorecover.yml` (`rules:` key)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from autorecover.constants import CONFIG_PATH
+from autorecover.core import datafile
 from autorecover.core.rules.engine import Matcher
 from autorecover.core.rules.schema import FIELDS, Rule, field_of, parse_rule, suggest
 from autorecover.errors import ConfigError
 
 __all__ = ["Rule", "RuleSet", "builtin_rules", "load_ruleset", "parse_rule"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _builtin_files() -> list[tuple[str, str]]:
-    folder = resources.files("autorecover.core.rules").joinpath("builtin")
-    return sorted(
-        (entry.name, entry.read_text(encoding="utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
-
 
 @functools.cache
 def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for name, text in _builtin_files():
-        data = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - _Loader is a safe loader
+    for name, data in datafile.RULES.load():
         for item in data.get("rules", []):
             rule = parse_rule(item, origin=f"builtin:{name}", compile_check=False)
             if rule.id in seen:
