@@ -8,7 +8,10 @@ decisive one at the end) and `dense` (loggen.generate_dense: a failure line abou
 3,000 lines, drawn from 150 rules' real lines in the corpus, as in a long test suite).
 
 Targets (all built-in rules, 100 MB): at least 1.2x grep's throughput, peak RSS at most
-40 MB whatever the log's size, and start-up on a small log under 0.5 s.
+40 MB whatever the log's size, and start-up on a small log under 0.3 s.
+
+The machine may be shared: autorecover and grep run alternately, `--repeat` times each,
+and the fastest run of each is reported, so both see the same load.
 """
 
 from __future__ import annotations
@@ -113,17 +116,13 @@ def main() -> int:
             log = directory / f"{kind}-{size:g}.log"
             write(log, int(size * MiB), failures=dense if kind == "dense" else None)
             nbytes = log.stat().st_size
-            ours = min(
-                (
-                    timed([*command, "analyze", "--format", "json", str(log)], env)
-                    for _ in range(args.repeat)
-                ),
-                key=lambda result: result[0],
-            )
-            theirs = min(
-                timed(["grep", "-E", "-c", "-f", str(pattern_file), str(log)], env)[0]
-                for _ in range(args.repeat)
-            )
+            ours_runs, grep_runs = [], []
+            for _ in range(args.repeat):
+                ours_runs.append(timed([*command, "analyze", "--format", "json", str(log)], env))
+                grep = ["grep", "-E", "-c", "-f", str(pattern_file), str(log)]
+                grep_runs.append(timed(grep, env)[0])
+            ours = min(ours_runs, key=lambda result: result[0])
+            theirs = min(grep_runs)
             mbps = nbytes / MiB / ours[0]
             grep_mbps = nbytes / MiB / theirs
             category = re.search(r'"category": "(\w+)"', ours[2])

@@ -257,25 +257,35 @@ class LineChunker:
             self._discarding = 0
             yield from self._emit(cut + b"\n")
             block = block[newline + 1 :]
-        data = self._pending + block
-        last = data.rfind(b"\n")
+        last = block.rfind(b"\n")
         if last < 0:
-            self._pending = data
+            self._pending += block
             self._check_overlong()
             return
-        self._pending = data[last + 1 :]
+        # One copy per chunk: the pending line and the block's complete lines are joined
+        # straight from a view, not concatenated and then sliced.
+        if self._pending:
+            data = b"".join((self._pending, memoryview(block)[: last + 1]))
+        else:
+            data = block if last + 1 == len(block) else block[: last + 1]
+        self._pending = block[last + 1 :]
         self._check_overlong()
-        # Chunks are cut from `data` directly: one copy per chunk, not two.
+        yield from self._split(data)
+
+    def _split(self, data: bytes) -> Iterator[Chunk]:
+        """`data` (complete lines) in chunks of about `chunk_size`. A last piece under a
+        quarter of it joins the chunk before: reading `chunk_size` at a time, every block
+        left a few lines over, and every such chunk cost a search round of its own."""
         size = self.limits.chunk_size
-        body_end = last + 1
-        if body_end <= size:
-            yield from self._emit(data if body_end == len(data) else data[:body_end])
-            return
+        body_end = len(data)
         start = 0
         while start < body_end:
-            end = data.find(b"\n", min(start + size, body_end) - 1, body_end)
-            end = body_end if end < 0 else end + 1
-            yield from self._emit(data[start:end])
+            if body_end - start <= size + size // 4:
+                end = body_end
+            else:
+                end = data.find(b"\n", start + size - 1, body_end)
+                end = body_end if end < 0 else end + 1
+            yield from self._emit(data if start == 0 and end == body_end else data[start:end])
             start = end
 
     def _check_overlong(self) -> None:

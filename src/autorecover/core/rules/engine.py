@@ -106,6 +106,12 @@ class Matcher:
         """The line-aligned blocks of `data` in which some entry matches, with those entries.
         RE2 releases the GIL while it searches, so this runs in a worker thread."""
         found: list[Block] = []
+        # One search over the whole chunk first: most chunks hold no match, and every search
+        # that releases the GIL may wait for it on the way back while the main thread
+        # normalises the next chunk (up to sys.getswitchinterval(), 5 ms). Searching blocks
+        # only in chunks that match, 16 waits per chunk became one on most chunks.
+        if self._set.Match(data) == [self._sentinel]:
+            return found
         view = memoryview(data)
         size = len(data)
         start = 0
