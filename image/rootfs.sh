@@ -25,10 +25,13 @@ python=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
 copy /usr/local "$stdlib" "$python"
 [ -d "$dynload" ] && copy "$dynload"
 
-# git: the program (the builtins are in it), the helper for https remotes, and the
-# templates `git init` copies. One cp, so that hard links stay hard links.
-copy /usr/bin/git /usr/lib/git-core/git-remote-http /usr/lib/git-core/git-remote-https \
-    /usr/share/git-core/templates
+# git: the program (the builtins are in it), the helper for https remotes, the names
+# under which a local remote runs git's server side (symlinks to git; fetch and push to a
+# path or file:// URL exec them), and the templates `git init` copies.
+copy /usr/bin/git /usr/bin/git-upload-pack /usr/bin/git-receive-pack \
+    /usr/bin/git-upload-archive /usr/lib/git-core/git-remote-http \
+    /usr/lib/git-core/git-remote-https /usr/lib/git-core/git-upload-pack \
+    /usr/lib/git-core/git-receive-pack /usr/share/git-core/templates
 # Debian ships /usr/lib/git-core/git as a second copy of /usr/bin/git (3.7 MB); git execs
 # it by path from its exec-path, so a symlink does, when the two are the same program.
 if cmp -s /usr/bin/git /usr/lib/git-core/git; then

@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -75,7 +74,7 @@ def recover(
     stdout: TextIO,
     sleep: Callable[[float], None],
 ) -> RunReport:
-    temp = environ.get("RUNNER_TEMP") or tempfile.gettempdir()
+    temp = actions_io.runner_temp(environ)
     inputs = actions_io.read_inputs(environ, temp)
     progress.report_path = Path(inputs.report_path)
     workflow_commands.mask_secret(inputs.token, stream=stdout)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -27,6 +28,18 @@ from testing.runner import REGISTERED, Runner, read_outputs
 )
 def test_input_env_name_keeps_hyphens(name: str, env_name: str) -> None:
     assert io_.input_env_name(name) == env_name
+
+
+def test_runner_temp_when_it_exists(tmp_path: Path) -> None:
+    assert io_.runner_temp({"RUNNER_TEMP": str(tmp_path)}) == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "environ", [{}, {"RUNNER_TEMP": ""}, {"RUNNER_TEMP": "/home/runner/work/_temp"}]
+)
+def test_runner_temp_inside_a_container_action(environ: dict[str, str]) -> None:
+    # The runner passes RUNNER_TEMP to a container action but does not mount it.
+    assert io_.runner_temp(environ) == tempfile.gettempdir()
 
 
 def test_get_input() -> None:

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Mapping
 from typing import TextIO, overload
@@ -46,6 +47,16 @@ def is_github_actions(environ: Mapping[str, str]) -> bool:
 
 
 # ---------------------------------------------------------------------------------- inputs
+
+
+def runner_temp(environ: Mapping[str, str]) -> str:
+    """RUNNER_TEMP when it is a directory here, else the system's temporary directory. The
+    runner passes RUNNER_TEMP to a container action without mounting it: the container sees
+    /github/home, /github/workflow, /github/file_commands and /github/workspace only
+    (https://docs.github.com/en/actions/sharing-automations/creating-actions/dockerfile-support-for-github-actions),
+    so inside the image the variable names a directory that does not exist."""
+    temp = environ.get("RUNNER_TEMP", "")
+    return temp if temp and os.path.isdir(temp) else tempfile.gettempdir()
 
 
 def input_env_name(name: str) -> str:

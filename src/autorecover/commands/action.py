@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,9 +48,7 @@ def publish(progress: app.Progress, rt: Runtime) -> None:
     report = progress.report
     if progress.client is not None:
         report = replace(report, requests=progress.client.counter.requests)
-    path = progress.report_path or (
-        Path(rt.environ.get("RUNNER_TEMP") or tempfile.gettempdir()) / REPORT_FILE
-    )
+    path = progress.report_path or (Path(actions_io.runner_temp(rt.environ)) / REPORT_FILE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
