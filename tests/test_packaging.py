@@ -40,6 +40,8 @@ DOCS = ROOT / "docs" / "action.md"
 EXAMPLE = ROOT / "examples" / "workflows" / "autorecover.yml"
 EXAMPLES = sorted((ROOT / "examples" / "workflows").glob("*.y*ml"))
 PROJECT_WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+CI = ROOT / ".github" / "workflows" / "ci.yml"
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"
 BAD = sorted((ROOT / "tests" / "fixtures" / "workflows" / "bad").glob("*.y*ml"))
 
 EXPECTED_INPUTS = {
@@ -261,7 +263,7 @@ def test_static_checks_still_catch_their_canary(path: Path) -> None:
 
 
 def test_project_has_workflows_and_canaries() -> None:
-    assert [rel(p) for p in PROJECT_WORKFLOWS] == [".github/workflows/ci.yml"]
+    assert [rel(p) for p in PROJECT_WORKFLOWS] == [rel(CI), rel(RELEASE)]
     assert EXAMPLES == [EXAMPLE]
     targeted = set().union(*(expectations(p, "zizmor") for p in BAD))
     assert targeted >= TARGETED_AUDITS
@@ -651,7 +653,7 @@ def test_example_pins_the_action() -> None:
 
 
 def test_ci_runs_the_ci_script_on_both_pythons() -> None:
-    workflow = load_yaml(PROJECT_WORKFLOWS[0])
+    workflow = load_yaml(CI)
     (job,) = workflow["jobs"].values()
     assert str(job["runs-on"]).startswith("ubuntu")
     assert [str(v) for v in job["strategy"]["matrix"]["python-version"]] == ["3.11", "3.12"]
@@ -661,6 +663,39 @@ def test_ci_runs_the_ci_script_on_both_pythons() -> None:
     for step in steps(workflow):
         if str(step.get("uses", "")).startswith("actions/checkout"):
             assert (step.get("with") or {}).get("persist-credentials") is False
+
+
+def test_release_builds_both_platforms_with_attestations() -> None:
+    workflow = load_yaml(RELEASE)
+    assert list(triggers(workflow)) == ["workflow_dispatch"]
+    assert workflow["permissions"] == {}
+    image, tag = workflow["jobs"]["image"], workflow["jobs"]["tag"]
+    assert image["permissions"] == {
+        "contents": "read",
+        "packages": "write",
+        "id-token": "write",
+        "attestations": "write",
+    }
+    assert tag["permissions"] == {"contents": "write"} and tag["needs"] == "image"
+    by_action = {str(s.get("uses", "")).split("@")[0]: s.get("with") or {} for s in steps(workflow)}
+    build = by_action["docker/build-push-action"]
+    assert build["platforms"] == "linux/amd64,linux/arm64"
+    assert build["provenance"] == "mode=max" and build["sbom"] is True and build["push"] is True
+    assert by_action["actions/attest-build-provenance"]["push-to-registry"] is True
+    for step in steps(workflow):
+        if str(step.get("uses", "")).startswith("actions/checkout"):
+            assert (step.get("with") or {}).get("persist-credentials") is False
+
+
+def test_release_rewrites_the_image_line_main_has() -> None:
+    """The tag job's sed replaces `  image: Dockerfile` in action.yml; main keeps that line,
+    and the released line is the docker:// form the pinned-uses check accepts."""
+    assert "  image: Dockerfile" in ACTION.read_text(encoding="utf-8").splitlines()
+    run = "\n".join(str(s.get("run", "")) for s in steps(load_yaml(RELEASE)))
+    assert "s|^  image: Dockerfile$|  image: docker://$IMAGE@$DIGEST|" in run
+    assert re.fullmatch(
+        r"docker://\S+@sha256:[0-9a-f]{64}", "docker://ghcr.io/o/autorecover@sha256:" + "0" * 64
+    )
 
 
 # ------------------------------------------------------------------------ docs/action.md
