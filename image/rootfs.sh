@@ -19,6 +19,14 @@ for top in /bin /lib /lib64 /sbin; do
     if [ -L "$top" ]; then copy "$top"; fi
 done
 
+# The base image ships its standard library without bytecode, and the action runs with
+# PYTHONDONTWRITEBYTECODE=1, so every run would compile the stdlib modules it imports.
+# Importing every autorecover module once here writes the bytecode of exactly those.
+env -u PYTHONDONTWRITEBYTECODE python3 -c 'import importlib, pkgutil, autorecover
+for m in pkgutil.walk_packages(autorecover.__path__, "autorecover."):
+    if m.name != "autorecover.__main__":
+        importlib.import_module(m.name)'
+
 stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
 dynload=$(python3 -c 'import sysconfig; print(sysconfig.get_path("platstdlib"))')/lib-dynload
 python=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
@@ -57,16 +65,33 @@ chmod 1777 "$out/tmp" "$out/var/tmp"
 # pip/setuptools wheels (venvs are made without pip), IDLE, Tk, 2to3, turtle, pydoc's
 # topic data; setuptools and wheel only built autorecover.
 # Test suites and test-only extension modules go too (the python image deletes its test
-# directories), and dbm.ndbm, the one module that loads Berkeley DB (1.8 MB).
+# directories), and the modules that only load a library nothing else needs: dbm.ndbm
+# (Berkeley DB, 1.8 MB), sqlite3, curses and readline (terminal UIs), nis, ossaudiodev.
 for name in ensurepip idlelib tkinter turtledemo lib2to3 pydoc_data turtle.py test \
     lib-dynload/_test* lib-dynload/_ctypes_test* lib-dynload/_xxtestfuzz* \
-    lib-dynload/xxlimited* lib-dynload/_dbm.*; do
+    lib-dynload/xxlimited* lib-dynload/_dbm.* sqlite3 lib-dynload/_sqlite3.* curses \
+    lib-dynload/_curses* lib-dynload/readline.* lib-dynload/nis.* \
+    lib-dynload/ossaudiodev.*; do
     rm -rf "${out:?}$stdlib"/$name
 done
 site=$(python3 -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 rm -rf "${out:?}$site"/setuptools* "${out:?}$site"/_distutils_hack \
     "${out:?}$site"/distutils-precedence.pth "${out:?}$site"/pkg_resources \
     "${out:?}$site"/wheel "${out:?}$site"/wheel-*.dist-info "${out:?}/usr/local/bin/wheel"
+
+# Bytecode of modules that a compiled extension of the same name shadows (black and
+# others are compiled with mypyc): Python imports the extension, never this bytecode.
+python3 - "$out$site" <<'PY'
+import os, sys
+for root, dirs, files in os.walk(sys.argv[1]):
+    if os.path.basename(root) != "__pycache__":
+        continue
+    parent = os.listdir(os.path.dirname(root))
+    for name in files:
+        module = name.split(".")[0]
+        if any(p.startswith(module + ".cpython-") and p.endswith(".so") for p in parent):
+            os.remove(os.path.join(root, name))
+PY
 
 # Shared libraries: everything an ELF file in the tree links to, transitively (ldd
 # resolves the whole closure), plus libgcc_s, which glibc loads with dlopen when a thread
