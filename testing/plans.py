@@ -18,7 +18,8 @@ def settings_for(**config: Any) -> Settings:
     return Settings.resolve(parse_config(config))
 
 
-def run(trusted: bool = True, attempt: int = 1, event: str = "push") -> Any:
+def run(trusted: bool = True, attempt: int = 1, event: str = "push", branch: str = "main") -> Any:
+    """A run on `branch` (the default branch, `main`, unless told)."""
     head_id = 1 if trusted else 2
     return parse_event(
         "workflow_run",
@@ -27,7 +28,7 @@ def run(trusted: bool = True, attempt: int = 1, event: str = "push") -> Any:
             "repository": {"id": 1, "full_name": "o/r", "default_branch": "main"},
             "workflow_run": {
                 "id": 9, "run_attempt": attempt, "event": event, "conclusion": "failure",
-                "head_sha": SHA, "head_branch": "feature",
+                "head_sha": SHA, "head_branch": branch,
                 "head_repository": {"id": head_id, "full_name": "o/r" if trusted else "m/r"},
             },
         },

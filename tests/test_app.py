@@ -88,6 +88,8 @@ def test_failing_user_template_falls_back_t12_t13(
 def test_templates_in_the_failing_commit_are_ignored_t14(
     action: ActionRun, fake_github: FakeGitHub
 ) -> None:
+    # The default branch's config lets runs of every branch open issues.
+    fake_github.put_file(".github/autorecover.yml", "issues:\n  branches: ['*']\n")
     fake_github.create_branch("feature", from_ref="main")
     fake_github.commit_files(
         {".github/autorecover/issue_body.md.j2": "PWNED {{ marker }}"}, branch="feature"

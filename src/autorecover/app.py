@@ -221,6 +221,7 @@ def _analyse_job(
         None if unavailable else diagnosis,
         download.status,
         download.detail,
+        job.minutes,
     )
 
 

@@ -10,6 +10,7 @@ appears anywhere else under `src/`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 # -- identity ---------------------------------------------------------------------------
@@ -50,6 +51,20 @@ HEAD_MARKER = "<!-- autorecover:head={} -->"
 HEAD_MARKER_RE = re.compile(r"<!-- autorecover:head=([0-9a-f]{40}) -->")
 # The ledger claim on a failing commit's fix PR (beside the claims on fingerprints).
 HEAD_CLAIM = "head:{}"
+# How often an issue's failure was seen, when last, and when autorecover last commented on
+# it: kept in the issue body itself, so a recurrence needs neither the ledger nor the
+# comment list (docs/security.md#t21: the ledger is a cache, never a gate).
+SEEN_MARKER = "<!-- autorecover:seen={count} last={last} commented={commented} -->"
+SEEN_MARKER_RE = re.compile(
+    r"<!-- autorecover:seen=(?P<count>\d{1,9}) last=(?P<last>[0-9TZ:-]{0,20}) "
+    r"commented=(?P<commented>[0-9TZ:-]{0,20}) -->"
+)
+# The "Occurrences" section of an issue body, rewritten on every recurrence.
+OCCURRENCES_START = "<!-- autorecover:occurrences -->"
+OCCURRENCES_END = "<!-- /autorecover:occurrences -->"
+# The one comment autorecover posts on a pull request about a failure of its runs off the
+# branches that open issues (`issues.pr_comment`): posted once per failure, never repeated.
+PULL_COMMENT_MARKER = "<!-- autorecover:pull-comment={} -->"
 
 # -- the container --------------------------------------------------------------------
 
@@ -63,6 +78,11 @@ DEFAULT_LABEL = BOT_NAME
 REVIEW_LABEL = f"{BOT_NAME}: review"
 CATEGORY_LABEL = f"{BOT_NAME}: {{}}"
 SEVERITY_LABEL = "severity: {}"
+# On an issue, open or closed, this label silences its failure while it is there.
+IGNORE_LABEL = f"{BOT_NAME}: ignore"
+# What GitHub's `state_reason` says of an issue closed as "not planned": its failure stays
+# silent until the issue is reopened (https://docs.github.com/en/rest/issues/issues).
+NOT_PLANNED = "not_planned"
 
 # -- defaults of the settings (core/settings.py resolves them; action.yml repeats them
 #    for the runner, and tests/test_constants.py checks that it does so faithfully) -----
@@ -80,6 +100,10 @@ DEFAULT_MAX_OPEN_PULLS = 5
 # is what fills a tracker, so the window is short and the default small.
 DEFAULT_FORK_REPORTS_PER_HOUR = 3
 FORK_REPORT_WINDOW_SECONDS = 3600
+DEFAULT_COMMENT_INTERVAL_HOURS = 24.0  # at most one recurrence comment a day per issue
+# A job that timed out after running longer than this is reported, not rerun: a rerun
+# would cost as long again (GitHub-hosted jobs stop at 6 hours).
+DEFAULT_TIMEOUT_MAX_MINUTES = 60.0
 REPORT_FILE = "autorecover-report.json"
 # Where the JSON Schema of each command's `--format json` output is published.
 SCHEMAS_DOC = "docs/schemas/"
@@ -124,6 +148,26 @@ def marked_fingerprint(body: str) -> str | None:
     """The fingerprint a body's marker names, or None."""
     found = FINGERPRINT_MARKER_RE.search(body)
     return found.group(1) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What an issue body's seen marker says (times as TIME_FORMAT, "" when unknown)."""
+
+    count: int = 0
+    last: str = ""
+    commented: str = ""
+
+    def marker(self) -> str:
+        return SEEN_MARKER.format(count=self.count, last=self.last, commented=self.commented)
+
+
+def marked_seen(body: str) -> Seen | None:
+    """The seen marker of an issue body, or None (an issue opened before it existed)."""
+    found = SEEN_MARKER_RE.search(body)
+    if not found:
+        return None
+    return Seen(int(found["count"]), found["last"], found["commented"])
 
 
 def head_marker(sha: str) -> str:

@@ -56,6 +56,7 @@ class JobSpec:
     labels: Sequence[str] = ("ubuntu-latest",)
     log_state: str = "ok"
     extra: dict[str, Any] = field(default_factory=dict)
+    minutes: float | None = None  # how long the job ran (default: its steps, 5 s each)
 
 
 DEFAULT_STEPS = (
@@ -224,7 +225,13 @@ class ScenarioMixin:
             created_at=start,
             started_at=start,
             completed_at=(
-                (steps[-1].completed_at if steps else start) if spec.status == "completed" else None
+                (
+                    start + timedelta(minutes=spec.minutes)
+                    if spec.minutes is not None
+                    else (steps[-1].completed_at if steps else start)
+                )
+                if spec.status == "completed"
+                else None
             ),
             head_sha=run.head_sha,
             head_branch=run.head_branch,

@@ -91,6 +91,6 @@ def test_json_keys_are_stable() -> None:
     job = JobResult(1, "test", "", "failure", None, LogStatus.EXPIRED, "gone").to_dict()
     assert job == {
         "id": 1, "name": "test", "html_url": "", "conclusion": "failure", "log": "expired",
-        "log_detail": "gone", "diagnosis": None,
+        "log_detail": "gone", "diagnosis": None, "minutes": None,
     }  # fmt: skip
     assert BASE.to_dict()["schema_version"] == 1

@@ -57,7 +57,13 @@ def _run_together(action: ActionRun, events: list[dict[str, Any]], tmp: Path) ->
     return outputs
 
 
+# A repository that asks for issues about runs from forks too (a fork's branch is matched
+# as `owner:branch`; by default only the default branch opens issues).
+FORK_ISSUES = 'issues:\n  branches: [main, "*:*"]\n'
+
+
 def _fork_event(fake: FakeGitHub, what: str = "the quota of the staging cluster") -> dict[str, Any]:
+    fake.put_file(".github/autorecover.yml", FORK_ISSUES)
     log = failing_log(f"deploy aborted: {what} is spent", step="Run ./deploy.sh")
     return run_event(fake, log=log, event="pull_request", fork_owner="mallory")
 
@@ -307,6 +313,7 @@ def test_own_runs_code_copies_exactly_fork_runs_code_is_defused(
     own = failing_log(line, step="Run ./deploy.sh")
     action.subprocess(run_event(fake_github, log=own))
     fork = failing_log(line.replace("deploy", "release"), step="Run ./deploy.sh")
+    fake_github.put_file(".github/autorecover.yml", FORK_ISSUES)
     action.subprocess(run_event(fake_github, log=fork, event="pull_request", fork_owner="mallory"))
     mine, theirs = sorted(failure_issues(fake_github), key=lambda i: i.number)
     assert "<pre><code>" in mine.body and ZWSP not in mine.body.split("<pre><code>", 1)[1]

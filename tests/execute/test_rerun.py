@@ -5,7 +5,7 @@ fingerprint, the ledger and its compare-and-swap, the dashboard (rows docs/secur
 from __future__ import annotations
 
 from testing.actionrun import ActionRun, failing_log
-from testing.fakegithub import FakeGitHub, Fault, JobSpec
+from testing.fakegithub import FakeGitHub, Fault, JobSpec, timeout_annotation
 from testing.recovery import NETWORK, Sleeps, failure_issues, ledger, run_event
 
 RERUN = "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
@@ -155,3 +155,47 @@ def test_dns_failing_on_a_self_hosted_runner_is_not_rerun(
     assert decision["action"] == "issue" and "self-hosted runner" in decision["reason"]
     (issue,) = failure_issues(fake_github)
     assert "autorecover: configuration_error" in issue.labels
+
+
+# ---------------------------------------------------------------------------- timeouts
+
+TIMED_OUT = failing_log("tests/test_slow.py ....", "##[error]The operation was canceled.")
+
+
+def _timed_out(fake: FakeGitHub, minutes: float) -> dict[str, object]:
+    job = JobSpec(
+        "test",
+        conclusion="cancelled",
+        log=TIMED_OUT,
+        annotations=[timeout_annotation(minutes=int(minutes))],
+        minutes=minutes,
+    )
+    return fake.workflow_run_event(fake.add_run(conclusion="cancelled", jobs=[job]).id)
+
+
+def test_a_short_timeout_is_rerun(action: ActionRun, fake_github: FakeGitHub) -> None:
+    action.inputs["rerun-backoff-seconds"] = "0"
+    result = action.in_process(_timed_out(fake_github, 20), Sleeps())
+    assert result.outputs["result"] == "rerun" and len(fake_github.reruns) == 1
+
+
+def test_a_six_hour_timeout_becomes_an_issue_not_a_rerun(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """A rerun of a job that ran into GitHub's 6-hour limit costs another 6 hours."""
+    result = action.in_process(_timed_out(fake_github, 360), Sleeps())
+    assert result.outputs["result"] == "reported" and fake_github.reruns == []
+    (decision,) = result.report["plan"]["decisions"]
+    assert decision["action"] == "issue" and decision["category"] == "timeout"
+    assert "timed out after running 360 minutes" in decision["reason"]
+    assert result.report["jobs"][0]["minutes"] == 360
+    (issue,) = failure_issues(fake_github)
+    assert "timeout" in issue.title.lower() or "timeout" in " ".join(issue.labels)
+
+
+def test_the_timeout_limit_is_configurable(action: ActionRun, fake_github: FakeGitHub) -> None:
+    fake_github.put_file(
+        ".github/autorecover.yml", "rerun:\n  timeout_max_minutes: 400\n  backoff_seconds: 0\n"
+    )
+    result = action.in_process(_timed_out(fake_github, 360), Sleeps())
+    assert result.outputs["result"] == "rerun"

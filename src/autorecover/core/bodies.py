@@ -168,6 +168,24 @@ def comment_context(
     return {**_shared(decision, run, jobs, entry), "evidence": evidence(diagnosis, excerpt)}
 
 
+def pull_comment_context(
+    decision: Decision, run: WorkflowRun, jobs: Sequence[JobResult], branches: Sequence[str]
+) -> dict[str, Any]:
+    """pull_comment.md.j2: the run's failures, once on its pull request."""
+    diagnosis = primary([job.diagnosis for job in jobs])
+    rows = [
+        {**row, "title": job.diagnosis.title if job.diagnosis else ""}
+        for row, job in zip(_job_rows(jobs), jobs, strict=True)
+    ]
+    return {
+        "run": run.to_dict(),
+        "jobs": rows,
+        "remediation": diagnosis.remediation if diagnosis else "",
+        "branches": ", ".join(branches) or run.default_branch,
+        "fingerprint": decision.fingerprint,
+    }
+
+
 # -- fix pull requests ------------------------------------------------------------------
 
 

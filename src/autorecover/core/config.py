@@ -22,11 +22,13 @@ from autorecover.constants import (
     CONFIG_PATH,
     DEFAULT_BACKOFF_MAX_SECONDS,
     DEFAULT_BACKOFF_SECONDS,
+    DEFAULT_COMMENT_INTERVAL_HOURS,
     DEFAULT_COOLDOWN_DAYS,
     DEFAULT_FORK_REPORTS_PER_HOUR,
     DEFAULT_LABEL,
     DEFAULT_MAX_OPEN_PULLS,
     DEFAULT_MAX_RERUNS,
+    DEFAULT_TIMEOUT_MAX_MINUTES,
     FIXER_NAMES,
     REVIEW_LABEL,
 )
@@ -112,6 +114,13 @@ class RerunConfig(_Strict):
         le=3600,
     )
     allow_forks: bool = _f(False, "Rerun transient failures of runs from forks too.")
+    timeout_max_minutes: float = _f(
+        DEFAULT_TIMEOUT_MAX_MINUTES,
+        "A job that timed out after running longer than this many minutes is reported in an "
+        "issue, not rerun (a rerun would cost as long again).",
+        ge=0,
+        le=10080,
+    )
     circuit_breaker: CircuitBreakerConfig = _f(CircuitBreakerConfig, "")
 
 
@@ -134,6 +143,30 @@ class IssuesConfig(_Strict):
         ge=0,
         le=1000,
     )
+    branches: list[str] = _f(
+        list,
+        "Runs of branches matching these glob patterns open issues (empty: the default branch "
+        "only); other runs get the step summary. A fork's branch is matched as `owner:branch`.",
+    )
+    pr_comment: bool = _f(
+        False,
+        "A run off `branches` that belongs to a pull request gets one comment on it (kept up to "
+        "date, never repeated) instead of an issue.",
+    )
+    comment_interval_hours: float = _f(
+        DEFAULT_COMMENT_INTERVAL_HOURS,
+        "At most one recurrence comment per issue in this many hours; the body's count and "
+        "last-seen are updated on every recurrence (0: comment on every one).",
+        ge=0,
+        le=8760,
+    )
+
+    @field_validator("branches")
+    @classmethod
+    def _no_blank_branch(cls, value: list[str]) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError("entries must not be empty")
+        return value
 
 
 class PullRequestsConfig(_Strict):

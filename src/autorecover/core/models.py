@@ -52,6 +52,9 @@ class Action(StrEnum):
     FIX_PR = "fix_pr"
     RERUN = "rerun"
     ISSUE = "issue"
+    # A run off `issues.branches` that belongs to a pull request: one comment there instead
+    # of an issue (`issues.pr_comment`).
+    PR_COMMENT = "pr_comment"
     NONE = "none"
 
 
@@ -252,10 +255,12 @@ class JobResult:
     diagnosis: Diagnosis | None
     log_status: LogStatus = LogStatus.OK
     log_detail: str = ""
+    minutes: float | None = None  # how long the job ran (started_at to completed_at)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.job_id,
+            "minutes": self.minutes,
             "name": self.name,
             "html_url": self.html_url,
             "conclusion": self.conclusion,

@@ -206,6 +206,23 @@ class Settings:
         return self.config.dashboard
 
     @property
+    def issue_branches(self) -> tuple[str, ...]:
+        """Glob patterns of the branches whose runs open issues; empty: the default branch."""
+        return tuple(self.config.issues.branches)
+
+    @property
+    def pr_comment(self) -> bool:
+        return self.config.issues.pr_comment
+
+    @property
+    def comment_interval_hours(self) -> float:
+        return self.config.issues.comment_interval_hours
+
+    @property
+    def timeout_max_minutes(self) -> float:
+        return self.config.rerun.timeout_max_minutes
+
+    @property
     def label(self) -> str:
         """The label autorecover finds its own issues and pull requests by."""
         labels = self.config.issues.labels

@@ -14,7 +14,7 @@ from autorecover.adapters.github.errors import GitHubError
 from autorecover.core import ledger as ledgerlib
 from autorecover.core.models import Action, Decision, JobResult, Outcome, Plan, Status
 from autorecover.core.plan import follow_up, with_follow_up
-from autorecover.execute import dashboard, fix_pr, issue, rerun
+from autorecover.execute import dashboard, fix_pr, issue, pr_comment, rerun
 from autorecover.execute.context import Execution
 
 Handler = Callable[[Decision, Mapping[int, JobResult], Execution], Outcome]
@@ -28,6 +28,7 @@ HANDLERS: dict[Action, Handler] = {
     Action.FIX_PR: fix_pr.handle,
     Action.RERUN: rerun.handle,
     Action.ISSUE: issue.handle,
+    Action.PR_COMMENT: pr_comment.handle,
     Action.NONE: _nothing,
 }
 
@@ -84,6 +85,8 @@ def _record(outcome: Outcome, jobs: Mapping[int, JobResult], ex: Execution) -> N
         ex.record(ledgerlib.tracked(decision.fingerprint, issue=outcome.number))
         if not ex.run.trusted:
             ex.record(ledgerlib.fork_reported(ex.stamp))
+    elif decision.action is Action.PR_COMMENT and not ex.run.trusted:
+        ex.record(ledgerlib.fork_reported(ex.stamp))  # within the fork budget too (#t01)
 
 
 def record_attempt(ex: Execution, succeeded: bool) -> None:

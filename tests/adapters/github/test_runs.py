@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import socket
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -64,6 +65,29 @@ def test_list_jobs_returns_typed_jobs_with_check_run_id(
     for job in jobs:
         assert job.check_run_id == seeded[job.id].check_run_id
         assert job.html_url.endswith(f"/job/{job.id}")
+
+
+@pytest.mark.parametrize(
+    ("data", "minutes"),
+    [
+        pytest.param({"started_at": "2024-03-12T10:00:00Z", "completed_at": "2024-03-12T16:00:30Z"},
+                     360.5, id="six-hours"),
+        pytest.param({"started_at": "2024-03-12T10:00:00Z", "completed_at": None}, None,
+                     id="not-completed"),
+        pytest.param({"started_at": "2024-03-12T10:00:00Z", "completed_at": "2024-03-12T09:00:00Z"},
+                     None, id="clock-backwards"),
+        pytest.param({"started_at": "yesterday", "completed_at": "2024-03-12T09:00:00Z"}, None,
+                     id="unreadable"),
+    ],
+)  # fmt: skip
+def test_job_minutes_from_its_times(data: dict[str, Any], minutes: float | None) -> None:
+    assert Job.of({"id": 1, "name": "test", **data}).minutes == minutes
+
+
+def test_list_jobs_tells_how_long_each_ran(fake_github: FakeGitHub, client: GitHub) -> None:
+    run = fake_github.add_run(jobs=[JobSpec("test", minutes=42.0)])
+    (job,) = list_jobs(client, run.id, 1)
+    assert job.minutes == 42.0
 
 
 def test_list_jobs_follows_pages(fake_github: FakeGitHub, client: GitHub) -> None:

@@ -108,11 +108,15 @@ def test_circuit_breaker(history: History, expected: Action) -> None:
     assert plan.decisions[0].action is expected
 
 
+# A repository that wants issues about runs from forks too (`owner:branch`, see noise.py).
+FORK_ISSUES = {"issues": {"branches": ["main", "*:*"]}}
+
+
 def test_fork_runs_are_read_only() -> None:
     plan = make_plan(
         jobs(BLACK, NETWORK, TESTS, replace(TESTS, fingerprint="e" * 16)),
         run(trusted=False),
-        settings_for(),
+        settings_for(**FORK_ISSUES),
     )
     assert not plan.of(Action.FIX_PR) and not plan.of(Action.RERUN)
     assert len(plan.of(Action.ISSUE)) == 1  # at most one issue for a fork's run
@@ -139,7 +143,7 @@ def test_unavailable_log_becomes_an_issue() -> None:
 
 
 def test_fork_issues_say_they_are_from_a_fork() -> None:
-    plan = make_plan(jobs(TESTS, BLACK), run(trusted=False), settings_for())
+    plan = make_plan(jobs(TESTS, BLACK), run(trusted=False), settings_for(**FORK_ISSUES))
     issues = plan.of(Action.ISSUE)
     assert len(issues) == 1 and issues[0].escalation is Escalation.FORK
     assert all(d.escalation is Escalation.NONE for d in plan.of(Action.NONE))

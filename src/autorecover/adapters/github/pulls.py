@@ -58,6 +58,13 @@ class Pulls:
         found = [PullRequest.of(item) for item in items]
         return sorted(found, key=lambda pr: pr.number, reverse=True)
 
+    def open_from(self, owner: str, branch: str) -> list[PullRequest]:
+        """Open pull requests whose head is `owner:branch` (a fork's too: the run's payload
+        lists no pull requests for runs from forks)."""
+        params = {"head": f"{owner}:{branch}", "state": "open", "sort": "created"}
+        items = self.client.paginate(f"{self.client.repo_path}/pulls", params)
+        return [PullRequest.of(item) for item in itertools.islice(items, MAX_OPEN_LISTED)]
+
     def open_for_head(self, head_sha: str) -> list[PullRequest]:
         """Our open fix PRs that start from the failing commit `head_sha`, by the marker in
         their body (the list endpoint is consistent at once; the issue list by label is

@@ -14,6 +14,7 @@ from typing import Any
 
 from autorecover.adapters.github.client import GitHub
 from autorecover.adapters.github.errors import Gone, NotFound, Unreachable
+from autorecover.constants import parse_time
 from autorecover.core.models import LogStatus
 
 
@@ -25,6 +26,7 @@ class Job:
     conclusion: str
     check_run_id: int | None  # the job's check run: its annotations hold a job timeout
     labels: tuple[str, ...] = ()  # `runs-on` labels: `self-hosted` names a self-hosted runner
+    minutes: float | None = None  # from started_at to completed_at; None when either is missing
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Job:
@@ -36,7 +38,15 @@ class Job:
             conclusion=str(data.get("conclusion")),
             check_run_id=int(check_run) if check_run.isdigit() else None,
             labels=tuple(str(label) for label in data.get("labels") or () if label),
+            minutes=_minutes(data.get("started_at"), data.get("completed_at")),
         )
+
+
+def _minutes(started: object, completed: object) -> float | None:
+    start, end = parse_time(started), parse_time(completed)
+    if start is None or end is None or end < start:
+        return None
+    return (end - start).total_seconds() / 60
 
 
 def run_attempt(client: GitHub, run_id: int) -> int | None:

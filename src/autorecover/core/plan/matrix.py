@@ -20,6 +20,7 @@ from autorecover.core.models import (
     Severity,
 )
 from autorecover.core.plan.followups import contingency
+from autorecover.core.plan.noise import gate_branch, quiet_contingency, timeout_too_long
 from autorecover.core.settings import Settings
 
 FIXABLE = (Severity.LOW, Severity.MEDIUM)
@@ -35,7 +36,16 @@ def combined_fingerprint(fingerprints: Sequence[str]) -> str:
 
 
 def _proposal(job: JobResult, settings: Settings) -> tuple[Action, str, Severity]:
-    """The per-job action under this repository's policy, before run-level rules."""
+    """The per-job action under this repository's policy, before run-level rules; a long
+    timeout is not rerun (`rerun.timeout_max_minutes`)."""
+    action, reason, severity = _matrix(job, settings)
+    too_long = timeout_too_long(job, settings) if action is Action.RERUN else None
+    if too_long:
+        return Action.ISSUE, too_long, severity
+    return action, reason, severity
+
+
+def _matrix(job: JobResult, settings: Settings) -> tuple[Action, str, Severity]:
     d = job.diagnosis
     if d is None:
         return (
@@ -98,7 +108,10 @@ def make_plan(
         decisions.append(_decision(job, action, reason, severity))
     decisions = [_gate_rerun(d, run, settings, history, reran) for d in decisions]
     decisions = _gate_trust(decisions, run, settings, notes, fork_reports_recent)
-    return Plan(tuple(contingency(d) for d in _merge(decisions)), tuple(notes))
+    decisions = gate_branch(_merge(decisions), run, settings)
+    return Plan(
+        tuple(quiet_contingency(contingency(d), run, settings) for d in decisions), tuple(notes)
+    )
 
 
 def _decision(job: JobResult, action: Action, reason: str, severity: Severity) -> Decision:
