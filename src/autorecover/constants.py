@@ -59,6 +59,9 @@ SEEN_MARKER_RE = re.compile(
     r"<!-- autorecover:seen=(?P<count>\d{1,9}) last=(?P<last>[0-9TZ:-]{0,20}) "
     r"commented=(?P<commented>[0-9TZ:-]{0,20}) -->"
 )
+# The seen marker is only read this close to the top of a body, before anything a log put
+# in it (an excerpt in a code block may spell a marker too).
+SEEN_MARKER_WINDOW = 300
 # The "Occurrences" section of an issue body, rewritten on every recurrence.
 OCCURRENCES_START = "<!-- autorecover:occurrences -->"
 OCCURRENCES_END = "<!-- /autorecover:occurrences -->"
@@ -164,7 +167,7 @@ class Seen:
 
 def marked_seen(body: str) -> Seen | None:
     """The seen marker of an issue body, or None (an issue opened before it existed)."""
-    found = SEEN_MARKER_RE.search(body)
+    found = SEEN_MARKER_RE.search(body[:SEEN_MARKER_WINDOW])
     if not found:
         return None
     return Seen(int(found["count"]), found["last"], found["commented"])

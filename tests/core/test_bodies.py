@@ -93,8 +93,10 @@ def test_issue_context_keys_and_excerpt() -> None:
     )  # fmt: skip
     assert set(context) == {
         "run", "jobs", "history", "escalation", "escalation_detail", "fingerprint", "primary",
-        "evidence", "previous", "fallback", "cooldown_days", "marker",
+        "evidence", "previous", "fallback", "cooldown_days", "marker", "seen",
+        "comment_interval_hours", "ignore_label",
     }  # fmt: skip
+    assert context["ignore_label"] == "autorecover: ignore" and context["seen"]["count"] == 1
     assert context["marker"] == fingerprint_marker("f" * 16)
     assert context["evidence"].count("\n") == 4 and context["history"]["occurrences"] == 3
     assert context["jobs"][0]["failing_step"] == "Run pytest" and context["cooldown_days"] == "7"

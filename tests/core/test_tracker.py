@@ -6,8 +6,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from autorecover.constants import DASHBOARD_MARKER, fingerprint_marker, format_time
-from autorecover.core.tracker import Item, Tracker, closed_recently
+from autorecover.constants import (
+    DASHBOARD_MARKER,
+    OCCURRENCES_END,
+    OCCURRENCES_START,
+    Seen,
+    fingerprint_marker,
+    format_time,
+    marked_seen,
+)
+from autorecover.core.tracker import (
+    Item,
+    Tracker,
+    closed_recently,
+    next_seen,
+    with_section,
+    with_seen,
+)
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -63,3 +78,66 @@ def test_this_runs_own_creations_are_merged_into_the_listing() -> None:
     assert [(i.number, i.state) for i in merged.items] == [(4, "open"), (3, "open"), (1, "open")]
     assert merged.items[0].labels == ("autorecover",)
     assert listed.merged([]) == listed
+
+
+def test_item_labels_and_state_reason() -> None:
+    closed = item(5, state="closed", state_reason="not_planned",
+                  labels=[{"name": "autorecover"}, "autorecover: ignore"])  # fmt: skip
+    assert closed.labels == ("autorecover", "autorecover: ignore")
+    assert closed.state_reason == "not_planned"
+    assert item(6, state_reason=None).state_reason == ""
+
+
+FP = fingerprint_marker("0123abcd0123abcd")
+SEEN = Seen(2, "2026-12-03T12:00:00Z", "2026-12-02T08:00:00Z")
+SECTION = f"{OCCURRENCES_START}\n| Seen | 2 |\n{OCCURRENCES_END}"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(f"{FP}\ntext", f"{FP}\n{SEEN.marker()}\ntext", id="inserted"),
+        pytest.param(f"{FP}\n{Seen(1).marker()}\ntext", f"{FP}\n{SEEN.marker()}\ntext",
+                     id="replaced"),
+        pytest.param("no marker", f"{SEEN.marker()}\nno marker", id="at-the-top"),
+    ],
+)  # fmt: skip
+def test_with_seen(body: str, expected: str) -> None:
+    assert with_seen(body, SEEN) == expected
+    assert marked_seen(expected) == SEEN
+
+
+def test_a_seen_marker_far_down_the_body_is_not_read() -> None:
+    body = f"{FP}\n" + "x" * 400 + Seen(99, "", "2999-01-01T00:00:00Z").marker()
+    assert marked_seen(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(f"a\n{OCCURRENCES_START}\nold\n{OCCURRENCES_END}\nb", f"a\n{SECTION}\nb",
+                     id="replaced"),
+        pytest.param("a\n### Occurrences\nb", None, id="no-section"),
+        # An excerpt that spells the delimiters comes first; the section is the last pair.
+        pytest.param(f"{OCCURRENCES_START} {OCCURRENCES_END}\n{OCCURRENCES_START}\nold\n"
+                     f"{OCCURRENCES_END}\nb", f"{OCCURRENCES_START} {OCCURRENCES_END}\n{SECTION}\nb",
+                     id="last-pair"),
+    ],
+)  # fmt: skip
+def test_with_section(body: str, expected: str | None) -> None:
+    assert with_section(body, f"rendered\n{SECTION}\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "entry", "comment", "expected"),
+    [
+        pytest.param(Seen(3, "t0", "t0"), {}, False, Seen(4, "t1", "t0"), id="update"),
+        pytest.param(Seen(3, "t0", "t0"), {}, True, Seen(4, "t1", "t1"), id="comment"),
+        pytest.param(None, {"occurrences": 7}, True, Seen(7, "t1", "t1"), id="old-issue-ledger"),
+        pytest.param(None, {}, True, Seen(2, "t1", "t1"), id="old-issue-no-ledger"),
+    ],
+)
+def test_next_seen(
+    previous: Seen | None, entry: dict[str, int], comment: bool, expected: Seen
+) -> None:
+    assert next_seen(previous, entry, "t1", comment) == expected

@@ -5,15 +5,19 @@ fingerprint, the ledger and its compare-and-swap, the dashboard (rows docs/secur
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from autorecover.constants import format_time, marked_seen
 from autorecover.core.text.mdsafe import ZWSP
+from autorecover.core.tracker import with_seen
 from testing.actionrun import ActionRun, failing_log
 from testing.fakegithub import FakeGitHub, Fault
 from testing.recovery import failure_issues, ledger, run_event
@@ -68,18 +72,98 @@ def _fork_event(fake: FakeGitHub, what: str = "the quota of the staging cluster"
     return run_event(fake, log=log, event="pull_request", fork_owner="mallory")
 
 
-def test_one_issue_then_a_comment_on_recurrence(action: ActionRun, fake_github: FakeGitHub) -> None:
+def test_one_issue_then_its_body_counts_recurrences(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
     first = action.subprocess(run_event(fake_github))
     assert first.outputs["result"] == "reported" and first.outputs["issue-url"]
     (issue,) = failure_issues(fake_github)
     assert "<!-- autorecover:fingerprint=" in issue.body
     assert {"autorecover", "autorecover: unknown", "severity: high"} <= set(issue.labels)
-    assert "How to silence this" in issue.body
-    second = action.subprocess(run_event(fake_github))
-    assert second.outputs["issue-url"] == first.outputs["issue-url"]
-    assert len(failure_issues(fake_github)) == 1
+    assert "How to silence this" in issue.body and "| Seen | 1 time(s)" in issue.body
+    for n in (2, 3):
+        again = action.subprocess(run_event(fake_github))
+        assert again.outputs["issue-url"] == first.outputs["issue-url"]
+        (issue,) = failure_issues(fake_github)
+        assert f"| Seen | {n} time(s)" in issue.body and f"autorecover:seen={n} " in issue.body
+        assert f"/actions/runs/{again.report['run']['id']}" in issue.body  # the last run
+    # A test that fails on every push does not notify on every push: the body was
+    # updated, and no comment was posted within the day the issue was opened.
+    assert fake_github.comments_on(issue.number) == []
+    (outcome,) = again.report["outcomes"]
+    assert "no comment" in outcome["detail"] and "comment_interval_hours" in outcome["detail"]
+
+
+def _age_last_comment(fake: FakeGitHub, number: int, hours: float) -> None:
+    """As if autorecover's last comment on the issue was `hours` ago."""
+    issue = fake.issue(number)
+    seen = marked_seen(issue.body)
+    assert seen is not None
+    then = format_time(datetime.now(UTC) - timedelta(hours=hours))
+    issue.body = with_seen(issue.body, replace(seen, commented=then))
+
+
+def test_a_recurrence_comments_once_the_interval_has_passed(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    _age_last_comment(fake_github, issue.number, 25)
+    action.subprocess(run_event(fake_github))
     (comment,) = fake_github.comments_on(issue.number)
     assert "Now seen 2 times" in comment.body
+    action.subprocess(run_event(fake_github))  # within the day of that comment
+    assert len(fake_github.comments_on(issue.number)) == 1
+    assert "| 3 times |" in fake_github.issue(issue.number).body
+
+
+def test_comment_interval_zero_comments_on_every_recurrence(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    fake_github.put_file(".github/autorecover.yml", "issues:\n  comment_interval_hours: 0\n")
+    for _ in range(3):
+        action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    assert len(fake_github.comments_on(issue.number)) == 2
+
+
+def test_a_recurrence_keeps_what_a_person_wrote_in_the_body(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    issue.body = "Owner's note: see the staging runbook.\n\n" + issue.body
+    action.subprocess(run_event(fake_github))
+    body = fake_github.issue(issue.number).body
+    assert body.startswith("Owner's note") and "| 2 times |" in body
+    assert body.count("### Occurrences") == 1
+
+
+def test_an_issue_from_before_the_seen_marker_gets_one_and_a_comment(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    issue.body = re.sub(r"<!-- autorecover:seen=[^>]*-->\n", "", issue.body)
+    assert marked_seen(issue.body) is None
+    action.subprocess(run_event(fake_github))
+    assert len(fake_github.comments_on(issue.number)) == 1
+    assert marked_seen(fake_github.issue(issue.number).body) is not None
+
+
+def test_recurrence_api_calls(action: ActionRun, fake_github: FakeGitHub) -> None:
+    """A recurrence within the interval: list our issues, then one PATCH of the body; no
+    comment, nothing created."""
+    action.subprocess(run_event(fake_github))
+    before = len(fake_github.requests)
+    action.subprocess(run_event(fake_github))
+    issue_calls = [
+        (r.method, r.template) for r in fake_github.requests[before:] if "/issues" in r.template
+    ]
+    assert issue_calls == [
+        ("GET", "/repos/{owner}/{repo}/issues"),
+        ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}"),
+    ], issue_calls
 
 
 @pytest.mark.parametrize("fork", [False, True], ids=["own", "fork"])
@@ -117,6 +201,53 @@ def test_after_the_cooldown_a_new_issue_links_the_old(
     action.subprocess(run_event(fake_github))
     issues = failure_issues(fake_github)
     assert len(issues) == 2 and f"#{issue.number}" in issues[1].body
+
+
+def test_closed_as_not_planned_silences_the_failure_until_reopened(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    # Long after any cooldown: "not planned" is not a cooldown, it is a silence.
+    fake_github.close_issue(
+        issue.number,
+        by="maintainer",
+        reason="not_planned",
+        at=datetime.now(UTC) - timedelta(days=60),
+    )
+    result = action.subprocess(run_event(fake_github))
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and "closed as not planned" in outcome["detail"]
+    assert outcome["url"].endswith(f"/issues/{issue.number}")
+    assert len(failure_issues(fake_github)) == 1 and fake_github.comments_on(issue.number) == []
+    fake_github.reopen_issue(issue.number, by="maintainer")
+    action.subprocess(run_event(fake_github))
+    assert "| 2 times |" in fake_github.issue(issue.number).body
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_the_ignore_label_silences_the_failure_while_it_is_there(
+    action: ActionRun, fake_github: FakeGitHub, closed: bool
+) -> None:
+    action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    label = fake_github.state.label("autorecover: ignore")
+    assert label is not None and label.description  # made with autorecover's labels
+    assert "autorecover: ignore" not in issue.labels and "`autorecover: ignore`" in issue.body
+    fake_github.add_labels(issue.number, ["autorecover: ignore"])
+    if closed:
+        fake_github.close_issue(issue.number, at=datetime.now(UTC) - timedelta(days=60))
+    body = issue.body
+    result = action.subprocess(run_event(fake_github))
+    (outcome,) = result.report["outcomes"]
+    assert outcome["status"] == "skipped" and "autorecover: ignore" in outcome["detail"]
+    assert len(failure_issues(fake_github)) == 1
+    assert fake_github.issue(issue.number).body == body and not fake_github.comments_on(
+        issue.number
+    )
+    fake_github.issue(issue.number).labels.remove("autorecover: ignore")
+    action.subprocess(run_event(fake_github))
+    assert len(failure_issues(fake_github)) == (2 if closed else 1)
 
 
 def test_uncertain_create_is_reconciled_not_duplicated_t25(
@@ -245,7 +376,7 @@ def test_a_state_branch_nobody_can_write_never_stops_the_issue_t21(
     second = action.subprocess(run_event(fake_github))
     assert second.code == 0, second.stdout + second.stderr
     (issue,) = failure_issues(fake_github)
-    assert len(fake_github.comments_on(issue.number)) == 1
+    assert "<!-- autorecover:seen=2 " in issue.body  # found by its marker, counted in its body
 
 
 def test_a_label_github_fails_to_create_never_loses_the_issue(

@@ -19,7 +19,9 @@ from autorecover.constants import (
     CATEGORY_LABEL,
     DASHBOARD_MARKER,
     FIXER_ADD_REQUIREMENT,
+    IGNORE_LABEL,
     SEVERITY_LABEL,
+    Seen,
     fingerprint_marker,
     format_time,
 )
@@ -78,6 +80,10 @@ def issue_labels(decision: Decision, config: IssuesConfig) -> dict[str, str]:
     labels[CATEGORY_LABEL.format(decision.category)] = f"Failure category {decision.category}"
     labels[SEVERITY_LABEL.format(decision.severity)] = f"Severity {decision.severity}"
     return labels
+
+
+# Created with autorecover's other labels, put on no issue: a person adds it to silence one.
+SILENCE_LABELS = {IGNORE_LABEL: "autorecover stays quiet about the failure of this issue"}
 
 
 def label_color(name: str) -> str:
@@ -142,18 +148,32 @@ def issue_context(
     config: IssuesConfig,
     previous: Item | None,
     excerpt: int = ISSUE_EXCERPT,
+    seen: Seen | None = None,
 ) -> dict[str, Any]:
     """issue_body.md.j2: a new issue for `decision` (`previous`: the closed one it follows)."""
     diagnosis = primary([job.diagnosis for job in jobs])
     return {
-        **_shared(decision, run, jobs, entry),
+        **occurrences_context(decision, run, jobs, entry, seen or Seen(1)),
         "primary": _diagnosis_view(diagnosis, decision),
         "evidence": evidence(diagnosis, excerpt),
         "previous": previous,
         "fallback": decision.fallback,
         "cooldown_days": f"{config.cooldown_days:g}",
+        "comment_interval_hours": f"{config.comment_interval_hours:g}",
+        "ignore_label": IGNORE_LABEL,
         "marker": fingerprint_marker(decision.fingerprint),
     }
+
+
+def occurrences_context(
+    decision: Decision,
+    run: WorkflowRun,
+    jobs: Sequence[JobResult],
+    entry: Mapping[str, Any],
+    seen: Seen,
+) -> dict[str, Any]:
+    """occurrences.md.j2: how often and when last, rewritten in the body on recurrence."""
+    return {**_shared(decision, run, jobs, entry), "seen": {"count": seen.count, "last": seen.last}}
 
 
 def comment_context(

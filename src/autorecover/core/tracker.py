@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from autorecover.constants import DASHBOARD_MARKER, fingerprint_marker, parse_time
+from autorecover.constants import (
+    DASHBOARD_MARKER,
+    FINGERPRINT_MARKER_RE,
+    OCCURRENCES_END,
+    OCCURRENCES_START,
+    SEEN_MARKER_RE,
+    SEEN_MARKER_WINDOW,
+    Seen,
+    fingerprint_marker,
+    parse_time,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +39,9 @@ class Item:
     is_pull: bool = False
     merged: bool = False
     labels: tuple[str, ...] = ()
+    # Why it was closed: "completed" or "not_planned" (null for old issues; "reopened" once
+    # reopened): https://docs.github.com/en/rest/issues/issues#update-an-issue
+    state_reason: str = ""
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Item:
@@ -43,6 +56,7 @@ class Item:
             is_pull=pull is not None,
             merged=isinstance(pull, dict) and bool(pull.get("merged_at")),
             labels=_label_names(data.get("labels")),
+            state_reason=str(data.get("state_reason") or ""),
         )
 
     @property
@@ -65,6 +79,43 @@ def closed_recently(item: Item, cooldown_days: float, now: datetime) -> bool:
         return False
     when = parse_time(item.closed_at)
     return when is None or now - when < timedelta(days=cooldown_days)
+
+
+def next_seen(previous: Seen | None, entry: Mapping[str, Any], stamp: str, comment: bool) -> Seen:
+    """One more occurrence at `stamp` (and a comment, if `comment`); an issue without a
+    marker, opened before it existed, starts from the ledger's count."""
+    count = previous.count + 1 if previous else max(int(entry.get("occurrences") or 0), 2)
+    commented = stamp if comment else (previous.commented if previous else "")
+    return Seen(count, stamp, commented)
+
+
+def with_seen(body: str, seen: Seen) -> str:
+    """`body` with its seen marker set to `seen`: replaced where it is, else put on the line
+    after the fingerprint marker, at the top where cutting a long body never reaches."""
+    marker = seen.marker()
+    head = body[:SEEN_MARKER_WINDOW]
+    if SEEN_MARKER_RE.search(head):
+        return SEEN_MARKER_RE.sub(lambda _: marker, head, count=1) + body[SEEN_MARKER_WINDOW:]
+    found = FINGERPRINT_MARKER_RE.search(head)
+    if found is None:
+        return f"{marker}\n{body}"
+    return f"{body[: found.end()]}\n{marker}{body[found.end() :]}"
+
+
+def with_section(body: str, section: str) -> str | None:
+    """`body` with its occurrences section replaced by `section` (which carries the
+    delimiters itself); None when the body has none (a template without it). The last
+    pair counts: the section follows the evidence, which may spell the delimiters too."""
+    end = body.rfind(OCCURRENCES_END)
+    start = body.rfind(OCCURRENCES_START, 0, end) if end >= 0 else -1
+    if start < 0:
+        return None
+    new_start = section.find(OCCURRENCES_START)
+    new_end = section.find(OCCURRENCES_END, new_start + 1) if new_start >= 0 else -1
+    if new_start < 0 or new_end < 0:
+        return None
+    inner = section[new_start : new_end + len(OCCURRENCES_END)]
+    return body[:start] + inner + body[end + len(OCCURRENCES_END) :]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ The default matrix (each cell can be changed per category in the config's `actio
 | high, critical, unknown                     | issue                        |
 
 Runs from forks are read-only (docs/security.md#s1): no fix PR, no rerun unless opted in,
-and at most one issue.
+and at most one issue. Issues are opened only for runs on `issues.branches` (the default
+branch unless the config says more; noise.py); what an issue decision does when the
+failure was tracked before (update, comment, silence, cooldown) is in tracking.py.
 """
 
 from autorecover.core.plan.followups import contingency, follow_up, with_follow_up
@@ -36,13 +38,18 @@ from autorecover.core.plan.skips import (
     skip_run,
     skip_trigger,
 )
+from autorecover.core.plan.tracking import IssuePlan, IssueStep, comment_due, issue_step
 
 __all__ = [
     "FIXABLE",
     "WORKFLOW_RUN",
+    "IssuePlan",
+    "IssueStep",
     "combined_fingerprint",
+    "comment_due",
     "contingency",
     "follow_up",
+    "issue_step",
     "make_plan",
     "rerun_pending",
     "skip_analysed",
