@@ -81,7 +81,7 @@ def test_a_recurrence_refreshes_the_counts(action: ActionRun, fake_github: FakeG
     for _ in range(3):
         act(action, run_event(fake_github))
     (issue,) = failure_issues(fake_github)
-    assert "Now seen 3 times" in fake_github.comments_on(issue.number)[-1].body
+    assert "| 3 times |" in fake_github.issue(issue.number).body
     body = well_formed(board(fake_github).body)
     assert open_issue_rows(body)[issue.number][1] == "3"
     assert tables(sections(body)["Failures in the last 30 days"]) == [
@@ -100,7 +100,7 @@ def test_a_matrix_run_counts_once(action: ActionRun, fake_github: FakeGitHub) ->
     act(action, matrix())
     (issue,) = failure_issues(fake_github)
     assert open_issue_rows(board(fake_github).body)[issue.number][1] == "2"
-    assert "Now seen 2 times" in fake_github.comments_on(issue.number)[-1].body
+    assert "| 2 times |" in fake_github.issue(issue.number).body
 
 
 def test_a_rerun_and_its_recovery_are_shown(action: ActionRun, fake_github: FakeGitHub) -> None:
@@ -183,8 +183,11 @@ def test_dashboard_false_creates_and_edits_none(action: ActionRun, fake_github: 
     act(action, run_event(fake_github))
     act(action, run_event(fake_github, QUOTA))
     assert board(fake_github).body == text
+    dashboard = f"/repos/octo-org/octo-repo/issues/{board(fake_github).number}"
     assert not [
-        r for r in fake_github.requests[before:] if r.method == "PATCH" and r.template == ISSUE
+        r
+        for r in fake_github.requests[before:]
+        if r.method == "PATCH" and r.template == ISSUE and r.path == dashboard
     ]
     assert len(failure_issues(fake_github)) == 2
 

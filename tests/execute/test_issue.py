@@ -80,12 +80,12 @@ def test_one_issue_then_its_body_counts_recurrences(
     (issue,) = failure_issues(fake_github)
     assert "<!-- autorecover:fingerprint=" in issue.body
     assert {"autorecover", "autorecover: unknown", "severity: high"} <= set(issue.labels)
-    assert "How to silence this" in issue.body and "| Seen | 1 time(s)" in issue.body
+    assert "How to silence this" in issue.body and "| 1 time |" in issue.body
     for n in (2, 3):
         again = action.subprocess(run_event(fake_github))
         assert again.outputs["issue-url"] == first.outputs["issue-url"]
         (issue,) = failure_issues(fake_github)
-        assert f"| Seen | {n} time(s)" in issue.body and f"autorecover:seen={n} " in issue.body
+        assert f"| {n} times |" in issue.body and f"autorecover:seen={n} " in issue.body
         assert f"/actions/runs/{again.report['run']['id']}" in issue.body  # the last run
     # A test that fails on every push does not notify on every push: the body was
     # updated, and no comment was posted within the day the issue was opened.
@@ -152,17 +152,23 @@ def test_an_issue_from_before_the_seen_marker_gets_one_and_a_comment(
 
 
 def test_recurrence_api_calls(action: ActionRun, fake_github: FakeGitHub) -> None:
-    """A recurrence within the interval: list our issues, then one PATCH of the body; no
-    comment, nothing created."""
+    """A recurrence within the interval: list our issues, then one PATCH of the body (and
+    one of the dashboard's, whose count changed); no comment, nothing created."""
     action.subprocess(run_event(fake_github))
+    (issue,) = failure_issues(fake_github)
+    (dashboard,) = [i for i in fake_github.issues if i is not issue]
     before = len(fake_github.requests)
     action.subprocess(run_event(fake_github))
     issue_calls = [
-        (r.method, r.template) for r in fake_github.requests[before:] if "/issues" in r.template
+        (r.method, r.template, r.path_params.get("issue_number"))
+        for r in fake_github.requests[before:]
+        if r.template and "/issues" in r.template
     ]
+    path = "/repos/{owner}/{repo}/issues/{issue_number}"
     assert issue_calls == [
-        ("GET", "/repos/{owner}/{repo}/issues"),
-        ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}"),
+        ("GET", "/repos/{owner}/{repo}/issues", None),
+        ("PATCH", path, str(issue.number)),
+        ("PATCH", path, str(dashboard.number)),
     ], issue_calls
 
 

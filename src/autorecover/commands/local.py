@@ -45,16 +45,17 @@ def _head(repo: Path) -> str:
 
 
 def _local_run(repo: Path) -> WorkflowRun:
-    """The run the plan is made for: the working tree, trusted (it is yours), on the
-    default branch (so its failures are planned as issues, as `issues.branches` would). It
-    has no URL and no branch on GitHub, so the bodies name it "local run", linking nowhere."""
+    """The run the plan is made for: the working tree, trusted (it is yours). It has no URL
+    and no branch on GitHub, so the bodies name it "local run", linking nowhere; its branch,
+    none, is the default branch (also none), so its failures are planned as issues, as
+    `issues.branches` would plan a run on the default branch."""
     name = repo.resolve().name
     return WorkflowRun(
         id=0, attempt=1, name="local run", event="push", action="completed",
         status="completed", conclusion="failure", head_branch=None, head_sha=_head(repo),
         workflow_path=None,
         display_title="", html_url="", repository=f"local/{name}", repository_id=1,
-        default_branch="local", private=True, head_repository=f"local/{name}",
+        default_branch="", private=True, head_repository=f"local/{name}",
         head_repository_id=1, pull_requests=(), actor="", triggering_actor="",
         head_commit_message="", created_at=None, run_started_at=None,
     )  # fmt: skip
