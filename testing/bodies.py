@@ -15,24 +15,24 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from autorecover.adapters.render import Renderer
-from autorecover.constants import format_time
+from autorecover.constants import fingerprint_marker, format_time
 from autorecover.core import bodies
 from autorecover.core import ledger as ledgerlib
+from autorecover.core import summary
 from autorecover.core.analysis.diagnose import AnalysisContext, analyze_text
+from autorecover.core.applied import Applied, FixResult, Verification
 from autorecover.core.config import Config
 from autorecover.core.event import WorkflowRun
 from autorecover.core.models import (
     Action,
-    Applied,
     Decision,
-    FixResult,
+    Diagnosis,
     JobResult,
     Outcome,
     Posting,
     Preview,
     Result,
     Status,
-    Verification,
 )
 from autorecover.core.plan import make_plan
 from autorecover.core.report import RunReport
@@ -138,16 +138,23 @@ def contexts(*, local: bool = False) -> dict[str, dict[str, Any]]:
 
 
 def _dashboard(run: WorkflowRun, found: list[JobResult]) -> dict[str, Any]:
+    """The dashboard after this run, as the action leaves it: one occurrence per failure and
+    run (three matrix jobs failing alike are one), the issue and the fix PR it opened."""
     ledger = ledgerlib.empty()
+    firsts: dict[str, Diagnosis] = {}
     for job in found:
         d = job.diagnosis
         assert d is not None
+        firsts.setdefault(d.fingerprint, d)
+    for fingerprint, d in firsts.items():
         occurrence = ledgerlib.Occurrence(
-            d.fingerprint, str(d.category), d.rule or "", d.title, run.id, format_time(NOW)
+            fingerprint, str(d.category), d.rule or "", d.title, run.id, format_time(NOW)
         )
-        ledger = ledgerlib.apply_once(ledger, f"{job.job_id}", [ledgerlib.occurred(occurrence)])
-    pulls = [Item(7, "autorecover: format with black", "", "open", f"{SITE}/pull/7", is_pull=True)]
-    issues = [Item(6, "[autorecover] Test failed: tests/test_cart.py::test_total", "", "open",
+        ledger = ledgerlib.apply_once(ledger, fingerprint, [ledgerlib.occurred(occurrence)])
+    test, lint = (fingerprint_marker(f) for f in firsts)
+    pulls = [Item(7, "autorecover: format with black", lint, "open", f"{SITE}/pull/7",
+                  is_pull=True)]  # fmt: skip
+    issues = [Item(6, "[autorecover] Test failed: tests/test_cart.py::test_total", test, "open",
                    f"{SITE}/issues/6")]  # fmt: skip
     return bodies.dashboard_context(pulls, issues, ledger, NOW)
 
@@ -160,7 +167,7 @@ def rendered(*, local: bool = False) -> dict[str, str]:
         for name, context in contexts(local=local).items()
     }
     out["summary.md.j2"] = renderer.render(
-        "summary.md.j2", bodies.summary_context(_report(out).to_dict()), trusted=True
+        "summary.md.j2", summary.summary_context(_report(out).to_dict()), trusted=True
     )
     return out
 
