@@ -5,9 +5,8 @@ Covers every skip reason and rows T24-T31, T40-T44, T47-T50 of docs/security.md 
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any

@@ -11,21 +11,19 @@ import pytest
 from autorecover.constants import DASHBOARD_MARKER, fingerprint_marker
 from autorecover.core import bodies
 from autorecover.core import ledger as ledgerlib
+from autorecover.core.applied import Applied, FixResult, Verification
 from autorecover.core.config import IssuesConfig, PullRequestsConfig
 from autorecover.core.event import parse_event
 from autorecover.core.models import (
     Action,
-    Applied,
     Category,
     Decision,
     Diagnosis,
     Escalation,
     EvidenceLine,
     Fix,
-    FixResult,
     JobResult,
     Severity,
-    Verification,
 )
 from autorecover.core.tracker import Item
 
@@ -164,30 +162,8 @@ def test_fallback_notes() -> None:
     assert "````diff" in patch  # a fence longer than any run of backticks in the patch
 
 
-def test_dashboard_and_summary_contexts() -> None:
+def test_dashboard_context() -> None:
     context = bodies.dashboard_context([], [], ledgerlib.empty(), RUN_NOW)
     assert context["marker"] == DASHBOARD_MARKER and context["updated"] == "2026-12-03T12:00:00Z"
     assert context["stats"]["totals"]["failures"] == 0 and context["mean_recovery"] == "—"
     assert (context["groups"], context["pull_rows"], context["recoveries"]) == ((), (), ())
-    summary = bodies.summary_context({"outcomes": [{"jobs": [1, 2], "status": "done"}]})
-    assert summary["decision_of"][2]["status"] == "done"
-
-
-def _job(job_id: int, name: str, fingerprint: str) -> dict[str, object]:
-    diagnosis = {"fingerprint": fingerprint, "title": "Test failed: t"}
-    return {"id": job_id, "name": name, "log": "ok", "log_detail": "", "diagnosis": diagnosis}
-
-
-def test_the_summary_groups_jobs_that_failed_alike_under_one_decision() -> None:
-    jobs = [_job(1, "test (3.11)", "aa"), _job(2, "test (3.12)", "aa"), _job(3, "lint", "bb")]
-    preview = {"posting": "comment", "target": 6}
-    outcomes = [{"jobs": [1, 2], "status": "proposed", "preview": preview}, {"jobs": [3]}]
-    summary = bodies.summary_context({"jobs": jobs, "outcomes": outcomes})
-    assert [[j["name"] for j in g["jobs"]] for g in summary["groups"]] == [
-        ["test (3.11)", "test (3.12)"],
-        ["lint"],
-    ]
-    first, second = summary["outcomes"]
-    assert first["job_names"] == ["test (3.11)", "test (3.12)"]
-    assert first["preview"]["heading"] == "The comment it would add to #6"
-    assert second["preview"] is None

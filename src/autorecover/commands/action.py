@@ -19,7 +19,7 @@ from autorecover import app
 from autorecover.adapters import actions_io, workflow_commands
 from autorecover.commands._runtime import Runtime
 from autorecover.constants import REPORT_FILE
-from autorecover.core import bodies
+from autorecover.core import summary
 from autorecover.core.models import Result
 from autorecover.core.report import RunReport, file_annotations
 from autorecover.core.text import mdsafe
@@ -69,13 +69,13 @@ def _summary(progress: app.Progress, report: RunReport) -> str:
         # A trusted run's code blocks copy exactly, as in its bodies (docs/security.md#s5).
         trusted = report.run is not None and report.run.trusted
         rendered = progress.renderer.render_with_fallback(
-            "summary.md.j2", bodies.summary_context(report.to_dict()), trusted=trusted
+            "summary.md.j2", summary.summary_context(report.to_dict()), trusted=trusted
         )
         if rendered.error is not None:
             return rendered.text + f"\n> {mdsafe.neutralize(str(rendered.error))}\n"
         return rendered.text
     except Exception as exc:  # noqa: BLE001 - a bug in our template must not lose the report
-        return bodies.summary_fallback(str(report.result), exc)
+        return summary.summary_fallback(str(report.result), exc)
 
 
 def _log_lines(report: RunReport, rt: Runtime) -> None:

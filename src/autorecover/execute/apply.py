@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from autorecover.adapters.git import GitRepo
 from autorecover.adapters.worktree import Worktree
+from autorecover.core.applied import Applied
 from autorecover.core.bodies import commit_message
-from autorecover.core.models import Applied, Decision, Diagnosis, Fix, JobResult
+from autorecover.core.models import Decision, Diagnosis, Fix, JobResult
 from autorecover.core.settings import Settings
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers import REGISTRY, FixContext, FixerError, ToolEnv

@@ -31,15 +31,8 @@ from autorecover.constants import (
     head_marker,
 )
 from autorecover.core import bodies
-from autorecover.core.models import (
-    Applied,
-    Decision,
-    JobResult,
-    Outcome,
-    Posting,
-    Preview,
-    Status,
-)
+from autorecover.core.applied import Applied
+from autorecover.core.models import Decision, JobResult, Outcome, Posting, Preview, Status
 from autorecover.core.plan import skip_fix_pr
 from autorecover.core.text import mdsafe
 from autorecover.execute import fix_claim

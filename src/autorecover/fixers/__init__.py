@@ -7,7 +7,7 @@ module and one line here; nothing is discovered dynamically.
 
 from __future__ import annotations
 
-from autorecover.core.models import FixResult, Verification
+from autorecover.core.applied import FixResult, Verification
 from autorecover.fixers._base import (
     FixContext,
     Fixer,

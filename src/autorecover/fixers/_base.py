@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from autorecover.adapters import proc
 from autorecover.adapters.gitparse import IndexEntry, is_protected_path
-from autorecover.core.models import Diagnosis, Fix, FixResult, Verification
+from autorecover.core.applied import FixResult, Verification
+from autorecover.core.models import Diagnosis, Fix
 from autorecover.core.text.redact import Redactor
 
 if TYPE_CHECKING:

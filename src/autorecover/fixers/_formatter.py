@@ -15,7 +15,8 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from autorecover.core.models import Fix, FixResult, Verification
+from autorecover.core.applied import FixResult, Verification
+from autorecover.core.models import Fix
 from autorecover.core.text.plural import plural
 from autorecover.fixers._base import FixContext, FixerError, read_bytes, read_text
 from autorecover.fixers._logpaths import command_scope, in_scope, map_paths, paths_in

@@ -33,7 +33,8 @@ from packaging.utils import canonicalize_name
 from autorecover import __version__
 from autorecover.adapters.gitparse import is_protected_path, safe_relpath
 from autorecover.constants import FIXER_ADD_REQUIREMENT
-from autorecover.core.models import Fix, FixResult, Verification
+from autorecover.core.applied import FixResult, Verification
+from autorecover.core.models import Fix
 from autorecover.fixers._base import FixContext, FixerError, read_text
 from autorecover.fixers._placement import Placement, oldest_python, place
 from autorecover.fixers._pyimports import Importers, find_importers, own_modules
