@@ -54,10 +54,12 @@ HEAD_CLAIM = "head:{}"
 # How often an issue's failure was seen, when last, and when autorecover last commented on
 # it: kept in the issue body itself, so a recurrence needs neither the ledger nor the
 # comment list (docs/security.md#t21: the ledger is a cache, never a gate).
-SEEN_MARKER = "<!-- autorecover:seen={count} last={last} commented={commented} -->"
+# `run` is the run id and attempt the body last counted (WorkflowRun.key): a redelivery of
+# that run is recognised from the issue itself when the ledger could not record it (#t21).
+SEEN_MARKER = "<!-- autorecover:seen={count} last={last} commented={commented} run={run} -->"
 SEEN_MARKER_RE = re.compile(
     r"<!-- autorecover:seen=(?P<count>\d{1,9}) last=(?P<last>[0-9TZ:-]{0,20}) "
-    r"commented=(?P<commented>[0-9TZ:-]{0,20}) -->"
+    r"commented=(?P<commented>[0-9TZ:-]{0,20})(?: run=(?P<run>[0-9:]{0,30}))? -->"
 )
 # The seen marker is only read this close to the top of a body, before anything a log put
 # in it (an excerpt in a code block may spell a marker too).
@@ -160,9 +162,12 @@ class Seen:
     count: int = 0
     last: str = ""
     commented: str = ""
+    run: str = ""  # the run id and attempt last counted ("" in markers from before it)
 
     def marker(self) -> str:
-        return SEEN_MARKER.format(count=self.count, last=self.last, commented=self.commented)
+        return SEEN_MARKER.format(
+            count=self.count, last=self.last, commented=self.commented, run=self.run
+        )
 
 
 def marked_seen(body: str) -> Seen | None:
@@ -170,7 +175,7 @@ def marked_seen(body: str) -> Seen | None:
     found = SEEN_MARKER_RE.search(body[:SEEN_MARKER_WINDOW])
     if not found:
         return None
-    return Seen(int(found["count"]), found["last"], found["commented"])
+    return Seen(int(found["count"]), found["last"], found["commented"], found["run"] or "")
 
 
 def head_marker(sha: str) -> str:

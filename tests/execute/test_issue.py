@@ -385,6 +385,29 @@ def test_a_state_branch_nobody_can_write_never_stops_the_issue_t21(
     assert "<!-- autorecover:seen=2 " in issue.body  # found by its marker, counted in its body
 
 
+def test_a_redelivery_the_ledger_could_not_record_is_recognised_by_the_issue_t21(
+    action: ActionRun, fake_github: FakeGitHub
+) -> None:
+    """The first delivery opened the issue but a ruleset kept its ledger write out; the
+    same event again finds the run in the issue's own seen marker: nothing counted twice,
+    no comment."""
+    fake_github.script("POST", REFS, [Fault(422, body={"message": RULESET})] * 40)
+    event = run_event(fake_github)
+    first = action.subprocess(event)
+    assert first.code == 0 and first.outputs["result"] == "reported"
+    (issue,) = failure_issues(fake_github)
+    body = issue.body
+    again = action.subprocess(event)
+    assert again.code == 0, again.stdout + again.stderr
+    (outcome,) = again.report["outcomes"]
+    assert outcome["status"] == "skipped" and "already counted" in outcome["detail"]
+    assert fake_github.issue(issue.number).body == body  # still seen once
+    assert fake_github.comments_on(issue.number) == []
+    # A later run of the same failure is a recurrence again.
+    later = action.subprocess(run_event(fake_github))
+    assert later.code == 0 and "<!-- autorecover:seen=2 " in fake_github.issue(issue.number).body
+
+
 def test_a_label_github_fails_to_create_never_loses_the_issue(
     action: ActionRun, fake_github: FakeGitHub
 ) -> None:

@@ -81,12 +81,14 @@ def closed_recently(item: Item, cooldown_days: float, now: datetime) -> bool:
     return when is None or now - when < timedelta(days=cooldown_days)
 
 
-def next_seen(previous: Seen | None, entry: Mapping[str, Any], stamp: str, comment: bool) -> Seen:
-    """One more occurrence at `stamp` (and a comment, if `comment`); an issue without a
-    marker, opened before it existed, starts from the ledger's count."""
+def next_seen(
+    previous: Seen | None, entry: Mapping[str, Any], stamp: str, comment: bool, run: str = ""
+) -> Seen:
+    """One more occurrence at `stamp` in `run` (and a comment, if `comment`); an issue
+    without a marker, opened before it existed, starts from the ledger's count."""
     count = previous.count + 1 if previous else max(int(entry.get("occurrences") or 0), 2)
     commented = stamp if comment else (previous.commented if previous else "")
-    return Seen(count, stamp, commented)
+    return Seen(count, stamp, commented, run)
 
 
 def with_seen(body: str, seen: Seen) -> str:

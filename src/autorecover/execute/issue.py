@@ -43,7 +43,7 @@ def _report(
 ) -> Outcome:
     existing = tracker.for_fingerprint(decision.fingerprint)
     try:
-        step = planner.issue_step(existing, ex.settings, ex.now)
+        step = planner.issue_step(existing, ex.settings, ex.now, ex.run.key)
         if step.step is IssueStep.OPEN:
             # The claim is a write to the state branch; a dry run previews without one.
             holder = None if ex.dry_run else _claim(decision.fingerprint, ex)
@@ -51,7 +51,9 @@ def _report(
                 if holder == ex.run.key:
                     detail = "another autorecover process is handling this same run"
                     return Outcome(decision, Status.SKIPPED, detail)
-                step = planner.issue_step(_wait_for(decision.fingerprint, ex), ex.settings, ex.now)
+                step = planner.issue_step(
+                    _wait_for(decision.fingerprint, ex), ex.settings, ex.now, ex.run.key
+                )
                 if step.step is IssueStep.OPEN:
                     detail = f"run {holder} is opening the issue for this failure"
                     return Outcome(decision, Status.SKIPPED, detail)
@@ -90,7 +92,9 @@ def _recur(
     assert issue is not None
     rows = bodies.jobs_of(decision, jobs)
     entry = ex.entry(decision.fingerprint)
-    seen = next_seen(marked_seen(issue.body), entry, ex.stamp, step.step is IssueStep.COMMENT)
+    seen = next_seen(
+        marked_seen(issue.body), entry, ex.stamp, step.step is IssueStep.COMMENT, ex.run.key
+    )
     entry = {**entry, "occurrences": seen.count}
     section = ex.render(
         "occurrences.md.j2", bodies.occurrences_context(decision, ex.run, rows, entry, seen)
@@ -125,7 +129,7 @@ def _open(
     config = ex.settings.config.issues
 
     # The count starts from what the ledger knows (reruns before this issue, say).
-    seen = Seen(max(int(entry.get("occurrences") or 0), 1), ex.stamp, ex.stamp)
+    seen = Seen(max(int(entry.get("occurrences") or 0), 1), ex.stamp, ex.stamp, ex.run.key)
 
     def body(excerpt: int) -> str:
         context = bodies.issue_context(

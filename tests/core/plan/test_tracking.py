@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from autorecover.constants import Seen, fingerprint_marker, format_time
+from autorecover.constants import Seen, fingerprint_marker, format_time, marked_seen
 from autorecover.core.plan import IssueStep, comment_due, issue_step
 from autorecover.core.tracker import Item
 from testing.plans import settings_for
@@ -57,6 +57,34 @@ def test_issue_step(existing: list[Item], step: IssueStep, number: int | None) -
     assert (plan.item.number if plan.item else None) == number
     if step in (IssueStep.SILENCED, IssueStep.COOLDOWN, IssueStep.UPDATE):
         assert plan.reason
+
+
+@pytest.mark.parametrize(
+    ("counted", "handling", "step"),
+    [
+        pytest.param("77:1", "77:1", IssueStep.COUNTED, id="the-same-run-again"),
+        pytest.param("77:1", "77:2", IssueStep.UPDATE, id="its-next-attempt"),
+        pytest.param("", "77:1", IssueStep.UPDATE, id="a-marker-from-before-runs"),
+        pytest.param("77:1", "", IssueStep.UPDATE, id="no-run-key"),
+    ],
+)
+def test_a_run_the_issue_already_counted_is_not_counted_again_t21(
+    counted: str, handling: str, step: IssueStep
+) -> None:
+    stamp = ago(hours=1)
+    body = f"{FP}\n{Seen(1, stamp, stamp, counted).marker()}\n"
+    item = Item.of({"number": 3, "state": "open", "body": body})
+    plan = issue_step([item], settings_for(), NOW, handling)
+    assert plan.step is step and plan.item is item
+    if step is IssueStep.COUNTED:
+        assert plan.reason == "run 77:1 was already counted in #3"
+
+
+def test_seen_markers_round_trip_with_and_without_the_run() -> None:
+    seen = Seen(4, "2026-12-03T10:00:00Z", "2026-12-02T09:00:00Z", "8012345678:2")
+    assert marked_seen(f"{FP}\n{seen.marker()}") == seen
+    old = "<!-- autorecover:seen=3 last=2026-12-01T00:00:00Z commented= -->"
+    assert marked_seen(old) == Seen(3, "2026-12-01T00:00:00Z", "", "")
 
 
 def test_silence_reasons_say_how_to_undo_them() -> None:

@@ -30,6 +30,7 @@ class IssueStep(StrEnum):
     COMMENT = "comment"  # the body, and a comment
     SILENCED = "silenced"
     COOLDOWN = "cooldown"
+    COUNTED = "counted"  # this very run was counted already: a redelivery (#t21)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,11 @@ def comment_due(issue: Item, settings: Settings, now: datetime) -> bool:
     return last is None or now - last >= timedelta(hours=settings.comment_interval_hours)
 
 
-def issue_step(existing: Sequence[Item], settings: Settings, now: datetime) -> IssuePlan:
-    """`existing`: the fingerprint's issues, newest first (core/tracker.py)."""
+def issue_step(
+    existing: Sequence[Item], settings: Settings, now: datetime, run: str = ""
+) -> IssuePlan:
+    """`existing`: the fingerprint's issues, newest first (core/tracker.py); `run`: the key
+    of the run being handled (WorkflowRun.key)."""
     ignored = next((item for item in existing if _ignored(item)), None)
     if ignored is not None:
         return IssuePlan(
@@ -63,6 +67,13 @@ def issue_step(existing: Sequence[Item], settings: Settings, now: datetime) -> I
             "this failure again",
         )
     open_issue = next((item for item in existing if item.is_open), None)
+    seen = marked_seen(open_issue.body) if open_issue is not None else None
+    if open_issue is not None and run and seen is not None and seen.run == run:
+        # The ledger is a cache: when it could not record the first delivery, the issue's
+        # own marker still tells that this run was counted (docs/security.md#t21).
+        return IssuePlan(
+            IssueStep.COUNTED, open_issue, f"run {run} was already counted in #{open_issue.number}"
+        )
     if open_issue is not None:
         if comment_due(open_issue, settings, now):
             return IssuePlan(IssueStep.COMMENT, open_issue)
