@@ -448,6 +448,27 @@ def test_a_zip_of_ten_thousand_entries_is_refused_at_the_default_cap_t45(
     assert sorted(tmp_path.rglob("*")) == before
 
 
+@pytest.mark.slow
+def test_a_zip_past_the_default_expansion_budget_is_refused_t45(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """At the row's own size: 300 entries of 15 MiB (each under the 16 MiB the ratio check
+    waits for, so no single entry looks like a bomb) expand to 4.4 GiB from a 5 MB zip;
+    the default total budget (4 GiB) stops it with a clear error, and nothing is written."""
+    archive = tmp_path / "wide.zip"
+    line = b"0" * 4095 + b"\n"
+    entry = line * (15 * 256)  # 15 MiB
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n in range(300):
+            zf.writestr(f"{n}_job{n}.txt", entry)
+    assert archive.stat().st_size < 20 * 1024 * 1024
+    before = sorted(tmp_path.rglob("*"))
+    code, out, err = run(capsys, "analyze", str(archive))
+    assert code == 1 and out == ""
+    assert "expand to more than 4294967296 bytes in all" in err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
 def test_analyze_starts_without_the_config_model_or_the_yaml_parser(
     logs: dict[str, Path],
 ) -> None:
