@@ -119,7 +119,7 @@ def test_fix_flow_pushes_a_bot_branch_and_leaves_the_workspace_alone(
 def test_token_never_reaches_argv_config_files_or_output(
     checkout: Checkout, tmp_path: Path, recorded: list[proc.Completed | proc.CommandError]
 ) -> None:
-    """docs/security.md#t17: after a push and after a failed push, no token in argv, `.git/config`, the
+    """docs/security.md#s12 (threat #tm17): after a push and after a failed push, no token in argv, `.git/config`, the
     workspace or the worktree, nor in anything git printed."""
     _, wt = open_worktree(checkout, tmp_path)
     with wt:

@@ -101,7 +101,7 @@ def test_black_failure_becomes_a_verified_pull_request(env: Env) -> None:
     assert env.refs()["refs/heads/feature"] == env.checkout.head  # never pushed to
 
 
-def test_token_never_lands_in_git_config_or_output_t17(env: Env) -> None:
+def test_token_never_lands_in_git_config_or_output_tm17(env: Env) -> None:
     result = env.run()
     config = (env.checkout.workspace / ".git" / "config").read_text()
     assert FAKE_TOKEN not in config
