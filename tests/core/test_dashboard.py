@@ -83,6 +83,17 @@ def test_an_issue_the_ledger_does_not_know_takes_its_category_from_its_label() -
     assert timeout.issues[0].occurrences == 0 and timeout.last_seen == ""
 
 
+def test_an_issue_a_person_silenced_is_named_not_listed() -> None:
+    known = {NET: {"category": "network_error", "occurrences": 5, "last_seen": at(1)}}
+    quiet = item(7, NET, labels=[{"name": "autorecover"}, {"name": "Autorecover: Ignore"}])
+    (net,) = board.issue_groups([item(4, NET), quiet], known)
+    assert [row.item.number for row in net.issues] == [4]
+    assert board.silenced([quiet, item(4, NET)]) == (quiet,)
+    body = render(populated(), [item(4, NET), quiet], [])
+    assert "Silenced with the label `autorecover: ignore`: [#7](" in body
+    assert "Silenced with" not in render(populated(), [item(4, NET)], [])
+
+
 def test_recoveries_the_newest_first_within_thirty_days() -> None:
     ledger = populated()
     ledger["recoveries"].insert(0, {"how": "rerun", "fingerprints": [NET], "at": at(24 * 40)})

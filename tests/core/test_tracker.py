@@ -141,3 +141,8 @@ def test_next_seen(
     previous: Seen | None, entry: dict[str, int], comment: bool, expected: Seen
 ) -> None:
     assert next_seen(previous, entry, "t1", comment) == expected
+
+
+def test_an_item_is_silenced_by_the_ignore_label_in_any_case() -> None:
+    assert item(1, labels=[{"name": "AutoRecover: IGNORE"}]).silenced
+    assert not item(2, labels=[{"name": "autorecover"}]).silenced

@@ -371,6 +371,8 @@ def dashboard_context(
         "version": __version__,
         "marker": DASHBOARD_MARKER,
         "groups": board.issue_groups(issues, known),
+        "silenced": board.silenced(issues),
+        "ignore_label": IGNORE_LABEL,
         "pull_rows": board.pull_rows(pulls, known),
         "flaky": board.flaky(stats),
         "recoveries": board.recoveries(ledger, now),

@@ -88,9 +88,12 @@ def _category_of(item: Item, known: str) -> str:
 def issue_groups(
     issues: Sequence[Item], fingerprints: Mapping[str, Mapping[str, Any]]
 ) -> tuple[Group, ...]:
-    """Open issues by category; the category seen last first, then by name."""
+    """Open issues by category; the category seen last first, then by name. Issues a person
+    silenced (`silenced`) are not among them."""
     by_category: dict[str, list[IssueRow]] = {}
     for item in issues:
+        if item.silenced:
+            continue
         fingerprint = marked_fingerprint(item.body) or ""
         data = fingerprints.get(fingerprint, {})
         row = IssueRow(
@@ -110,6 +113,11 @@ def issue_groups(
     groups.sort(key=lambda g: g.category)
     groups.sort(key=lambda g: g.last_seen, reverse=True)
     return tuple(groups)
+
+
+def silenced(issues: Sequence[Item]) -> tuple[Item, ...]:
+    """Open issues a person silenced with the ignore label: named, not listed as problems."""
+    return tuple(sorted((item for item in issues if item.silenced), key=lambda i: i.number))
 
 
 def pull_rows(

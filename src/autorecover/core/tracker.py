@@ -16,6 +16,7 @@ from typing import Any
 from autorecover.constants import (
     DASHBOARD_MARKER,
     FINGERPRINT_MARKER_RE,
+    IGNORE_LABEL,
     OCCURRENCES_END,
     OCCURRENCES_START,
     SEEN_MARKER_RE,
@@ -62,6 +63,12 @@ class Item:
     @property
     def is_open(self) -> bool:
         return self.state == "open"
+
+    @property
+    def silenced(self) -> bool:
+        """A person added the label that silences this failure (GitHub's label names are
+        case-insensitive)."""
+        return IGNORE_LABEL.lower() in {label.lower() for label in self.labels}
 
 
 def _label_names(labels: Any) -> tuple[str, ...]:

@@ -40,11 +40,6 @@ class IssuePlan:
     reason: str = ""
 
 
-def _ignored(item: Item) -> bool:
-    # GitHub's label names are case-insensitive.
-    return IGNORE_LABEL.lower() in {label.lower() for label in item.labels}
-
-
 def comment_due(issue: Item, settings: Settings, now: datetime) -> bool:
     """No comment in the last `issues.comment_interval_hours`, by the body's seen marker
     (an issue without one, opened before it existed, gets its comment)."""
@@ -58,7 +53,7 @@ def issue_step(
 ) -> IssuePlan:
     """`existing`: the fingerprint's issues, newest first (core/tracker.py); `run`: the key
     of the run being handled (WorkflowRun.key)."""
-    ignored = next((item for item in existing if _ignored(item)), None)
+    ignored = next((item for item in existing if item.silenced), None)
     if ignored is not None:
         return IssuePlan(
             IssueStep.SILENCED,
