@@ -378,6 +378,7 @@ NOBODY = 65534
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the container runs as root; setuid needs root")
+@pytest.mark.skipif(not os.access("/usr/bin/python3", os.X_OK), reason="needs a system Python")
 def test_as_root_a_tool_cannot_read_autorecover_s_own_environment(tmp_path: Path) -> None:
     """A formatter (or its configuration: docs/security.md#a10-8) that reads the parent's
     /proc/<pid>/environ, where the token is, gets "Permission denied" as the tool user;
@@ -393,6 +394,10 @@ def test_as_root_a_tool_cannot_read_autorecover_s_own_environment(tmp_path: Path
         assert as_root.tool_user is None and as_root.run(steal, [], cwd=tree).returncode == 0
         tools = ToolEnv(
             tmp_path / "cache",
+            # The interpreter that cuts the tool off the network runs as the tool user too:
+            # in the image it is /usr/local/bin/python3; here the system's, which nobody
+            # can reach (this test's own may live under /root).
+            python="/usr/bin/python3",
             base_env={"PATH": "/usr/bin:/bin", TOOL_USER_ENV: str(NOBODY)},
         )
         stolen = tools.run(steal, [], cwd=tree)
@@ -402,6 +407,31 @@ def test_as_root_a_tool_cannot_read_autorecover_s_own_environment(tmp_path: Path
         assert (tree / "a.py").stat().st_uid == os.geteuid()
     finally:
         shutil.rmtree(tree)
+
+
+NETWORK_PROBE = """
+import socket
+for family in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
+    try:
+        socket.socket(family, socket.SOCK_STREAM).close()
+        print(family.name, "open")
+    except OSError as exc:
+        print(family.name, "refused", exc.errno)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the filter is Linux's seccomp")
+def test_a_tool_gets_no_internet_socket_but_unix_sockets_work_s2(tmp_path: Path) -> None:
+    """A formatter, or a configuration that makes it reach out, cannot open a TCP or UDP
+    socket: the seccomp filter answers EACCES (13); pipes and Unix sockets still work."""
+    probe = Tool("black", "0", (sys.executable, "-c", NETWORK_PROBE), "bundled")
+    done = ToolEnv(tmp_path / "cache").run(probe, [], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == [
+        "AF_INET refused 13",
+        "AF_INET6 refused 13",
+        "AF_UNIX open",
+    ]
 
 
 def test_the_tool_user_is_only_taken_when_it_is_a_user_other_than_root(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from autorecover.adapters import ownership, proc
+from autorecover.adapters import nonet, ownership, proc
 from autorecover.constants import TOOL_USER_ENV
 from autorecover.core.text.redact import Redactor
 from autorecover.fixers._toollock import (
@@ -312,9 +312,11 @@ class ToolEnv:
         home = Path(self.env["HOME"])
         home.mkdir(parents=True, exist_ok=True)
         user = self.tool_user
+        # No network for the tool: a configuration it reads cannot make it reach out.
+        argv = nonet.wrap([*tool.argv, *args], self.python)
         if user is None:
             return proc.run(
-                [*tool.argv, *args],
+                argv,
                 cwd=cwd,
                 env=self.env,
                 timeout=self.run_timeout,
@@ -327,7 +329,7 @@ class ToolEnv:
         ownership.hand_over(Path(cwd), user, user)
         try:
             return proc.run(
-                [*tool.argv, *args],
+                argv,
                 cwd=cwd,
                 env=self.env,
                 timeout=self.run_timeout,
