@@ -14,6 +14,7 @@ any dependency (fixers/py).
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 import os
@@ -314,28 +315,17 @@ class ToolEnv:
         user = self.tool_user
         # No network for the tool: a configuration it reads cannot make it reach out.
         argv = nonet.wrap([*tool.argv, *args], self.python)
+        run = functools.partial(
+            proc.run, argv, cwd=cwd, env=self.env, timeout=self.run_timeout, check=False,
+            redact=self.redactor,
+        )  # fmt: skip
         if user is None:
-            return proc.run(
-                argv,
-                cwd=cwd,
-                env=self.env,
-                timeout=self.run_timeout,
-                check=False,
-                redact=self.redactor,
-            )
+            return run()
         # As root, the tool runs as an unprivileged user that owns only the tree it formats
         # and its HOME: it cannot read /proc/1/environ, which holds the token (#s2).
         ownership.hand_over(home, user, user)
         ownership.hand_over(Path(cwd), user, user)
         try:
-            return proc.run(
-                argv,
-                cwd=cwd,
-                env=self.env,
-                timeout=self.run_timeout,
-                check=False,
-                redact=self.redactor,
-                user=user,
-            )
+            return run(user=user)
         finally:
             ownership.hand_over(Path(cwd), os.geteuid(), os.getegid())
