@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from autorecover.constants import CONFIDENCE_MAX, CONFIDENCE_MIN, FIXER_NAMES, SCHEMAS_DOC
-from autorecover.core.models import SCHEMA_VERSION, Action, Category, Escalation, Severity
+from autorecover.core.models import (
+    SCHEMA_VERSION,
+    Action,
+    Category,
+    Escalation,
+    LogStatus,
+    Posting,
+    Result,
+    Severity,
+    Status,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / SCHEMAS_DOC
@@ -202,6 +212,85 @@ RULES_TEST_JOB = _obj(
 )
 
 
+def _nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+NULLABLE_INT: Schema = {"type": ["integer", "null"], "minimum": 0}
+
+# The JSON report the action writes (its `report` output; core/report.py RunReport.to_dict).
+RUN = _obj(
+    {
+        "id": INT,
+        "number": NULLABLE_INT,
+        "attempt": INT,
+        "workflow": STR,
+        "event": STR,
+        "conclusion": NULLABLE_STR,
+        "repository": STR,
+        "head_repository": NULLABLE_STR,
+        "head_branch": NULLABLE_STR,
+        "head_sha": STR,
+        "html_url": STR,
+        "same_repository": BOOL,
+        "trusted": BOOL,
+        "trust_reason": STR,
+    }
+)
+JOB = _obj(
+    {
+        "id": INT,
+        "minutes": {"type": ["number", "null"], "minimum": 0},
+        "name": STR,
+        "html_url": STR,
+        "conclusion": NULLABLE_STR,
+        "log": _enum(LogStatus),
+        "log_detail": STR,
+        "diagnosis": _nullable({"$ref": "#/$defs/diagnosis"}),
+    }
+)
+PREVIEW = _obj(
+    {
+        "posting": _enum(Posting),
+        "title": STR,
+        "body": STR,
+        "target": NULLABLE_INT,
+        "labels": {"type": "array", "items": STR},
+        "diff": STR,
+        "diffstat": STR,
+        "diff_cut": BOOL,
+    }
+)
+OUTCOME = _obj(
+    {
+        **DECISION["properties"],
+        "status": _enum(Status),
+        "detail": STR,
+        "url": STR,
+        "preview": _nullable(PREVIEW),
+    }
+)
+PLAN = _obj(
+    {"decisions": {"type": "array", "items": DECISION}, "notes": {"type": "array", "items": STR}}
+)
+REPORT = _obj(
+    {
+        "schema_version": VERSION,
+        "tool": _obj({"name": {"const": "autorecover"}, "version": STR}),
+        "result": _enum(Result),
+        "dry_run": BOOL,
+        "skip_reason": STR,
+        "error": STR,
+        "run": _nullable(RUN),
+        "jobs": {"type": "array", "items": JOB},
+        "plan": _nullable(PLAN),
+        "outcomes": {"type": "array", "items": OUTCOME},
+        "api": _obj({"requests": INT}),
+        "notes": {"type": "array", "items": STR},
+    }
+) | {"$defs": {"diagnosis": DIAGNOSIS}}
+
+
 def _one_or_many(item: Schema) -> Schema:
     return {"oneOf": [item, {"type": "array", "items": item, "minItems": 2}]}
 
@@ -258,6 +347,10 @@ SCHEMAS: dict[str, tuple[str, Schema]] = {
         | {"$defs": {"job": DIAGNOSIS}},
     ),
     "stats": ("autorecover stats --format json: the statistics the dashboard shows", STATS),
+    "action-report": (
+        "autorecover action: the JSON report at the path of the step's `report` output",
+        REPORT,
+    ),
 }
 
 

@@ -94,6 +94,25 @@ def test_stats_of_real_reports_match_the_schema(
     validate("stats", stats)
 
 
+@pytest.mark.parametrize("dry_run", ["true", "false"], ids=["dry-run", "real"])
+def test_the_action_s_report_matches_its_schema(
+    fake_github: FakeGitHub, tmp_path: Path, dry_run: str
+) -> None:
+    """The report file of real `autorecover action` runs: a failure that opens an issue (its
+    dry run carries the preview), then a skipped run (a success: no plan, no jobs)."""
+    action = ActionRun(fake_github, tmp_path)
+    action.inputs["dry-run"] = dry_run
+    failed = fake_github.add_run(jobs=[JobSpec("deploy", log=failing_log("quota spent"))])
+    result = action.subprocess(fake_github.workflow_run_event(failed.id))
+    assert result.code == 0 and result.report is not None
+    assert result.report["outcomes"]
+    validate("action-report", result.report)
+    passed = fake_github.add_run(conclusion="success", jobs=[JobSpec("deploy", log=b"ok\n")])
+    skipped = action.subprocess(fake_github.workflow_run_event(passed.id))
+    assert skipped.code == 0 and skipped.report is not None
+    validate("action-report", skipped.report)
+
+
 def test_a_field_the_schema_does_not_name_fails_validation(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -129,7 +148,8 @@ def _json_commands() -> list[str]:
 
 
 def test_every_command_with_json_output_has_a_schema() -> None:
-    assert _json_commands() == sorted(gen_schemas.SCHEMAS)
+    """Every `--format json`, and the action's report file."""
+    assert sorted([*_json_commands(), "action-report"]) == sorted(gen_schemas.SCHEMAS)
     assert sorted(path.stem for path in SCHEMAS.glob("*.json")) == sorted(gen_schemas.SCHEMAS)
 
 
@@ -141,4 +161,6 @@ def test_published_schemas_are_current_and_valid(name: str) -> None:
 
 
 def test_every_case_has_a_command() -> None:
-    assert {case.values[0] for case in CASES} | {"stats"} == set(gen_schemas.SCHEMAS)
+    assert {case.values[0] for case in CASES} | {"stats", "action-report"} == set(
+        gen_schemas.SCHEMAS
+    )
