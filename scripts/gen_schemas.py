@@ -158,6 +158,15 @@ DECISION = _obj(
 _COUNTS: Schema = {"type": "object", "additionalProperties": INT}
 _RATE: Schema = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _SECONDS: Schema = {"type": ["integer", "null"], "minimum": 0}
+# What core/stats.py counts per failure and for the whole repository alike.
+_RECOVERY_COUNTS: dict[str, Schema] = {
+    "reruns": INT,
+    "recoveries": INT,
+    "rerun_success": _RATE,
+    "mean_seconds_to_recovery": _SECONDS,
+    "fix_prs_opened": INT,
+    "fix_prs_merged": INT,
+}
 
 STATS = _obj(
     {
@@ -171,12 +180,7 @@ STATS = _obj(
                     "category": STR,
                     "rule": STR,
                     "occurrences": INT,
-                    "reruns": INT,
-                    "recoveries": INT,
-                    "rerun_success": _RATE,
-                    "mean_seconds_to_recovery": _SECONDS,
-                    "fix_prs_opened": INT,
-                    "fix_prs_merged": INT,
+                    **_RECOVERY_COUNTS,
                     "fix_prs_closed": INT,
                     "issue": {"type": ["integer", "string", "null"]},
                     "first_seen": NULLABLE_STR,
@@ -189,12 +193,7 @@ STATS = _obj(
         "totals": _obj(
             {
                 "failures": INT,
-                "reruns": INT,
-                "recoveries": INT,
-                "rerun_success": _RATE,
-                "mean_seconds_to_recovery": _SECONDS,
-                "fix_prs_opened": INT,
-                "fix_prs_merged": INT,
+                **_RECOVERY_COUNTS,
             }
         ),
         "pending_reruns": INT,

@@ -449,7 +449,7 @@ def test_fork_reports_older_than_an_hour_leave_the_budget_t01(
         assert action.subprocess(_fork_event(fake_github, f"the {word} quota")).code == 0
     state = ledger(fake_github)
     two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
-    state["fork_reports"] = [two_hours_ago.strftime("%Y-%m-%dT%H:%M:%SZ")] * 3
+    state["fork_reports"] = [format_time(two_hours_ago)] * 3
     fake_github.commit_files({"ledger.json": json.dumps(state)}, "autorecover/state", "Age")
     late = action.subprocess(_fork_event(fake_github, "the delta quota"))
     assert late.code == 0, late.stderr

@@ -65,7 +65,7 @@ def test_unmet_requirements_of_an_installed_version(
 ) -> None:
     (tmp_path / "wheels").mkdir()
     site = _installed(tmp_path, requires)
-    paths = _toollock.dependency_paths({"black": "black"})
+    paths = _toollock.dependency_paths(["black"])
     click = importlib.metadata.version("click")
     expected = [line.format(click=click) for line in unmet]
     assert _toollock.unmet_requirements("fmt", site, paths) == expected
@@ -73,7 +73,7 @@ def test_unmet_requirements_of_an_installed_version(
 
 
 def test_dependency_paths_are_where_the_bundled_tools_live() -> None:
-    paths = _toollock.dependency_paths({n: s.distribution for n, s in TOOLS.items()})
+    paths = _toollock.dependency_paths(s.distribution for s in TOOLS.values())
     assert paths and len(paths) == len(set(paths))
     black = importlib.metadata.distribution("black").locate_file("")
     assert str(Path(str(black))) in paths

@@ -24,8 +24,7 @@ EXIT_NO_FILTER = 126
 PROLOGUE = r"""
 import ctypes, os, platform, struct, sys
 argv = sys.argv[1:]
-ARCHES = {"x86_64": (0xC000003E, (41, 0x40000000 | 41)), "aarch64": (0xC00000B7, (198,)),
-          "arm64": (0xC00000B7, (198,))}
+ARCHES = {"x86_64": (0xC000003E, (41, 0x40000000 | 41)), "aarch64": (0xC00000B7, (198,))}
 machine = platform.machine()
 if sys.platform == "linux" and machine in ARCHES:
     arch, numbers = ARCHES[machine]

@@ -41,7 +41,6 @@ def empty() -> Ledger:
         "runs": [],
         "recent": [],
         "recoveries": [],
-        "dashboard_issue": None,
     }
 
 
@@ -82,6 +81,7 @@ def _valid(data: Any) -> bool:
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         return False
     claims = data.get("claims", {})
+    # No longer written (the dashboard is found by its marker); ledgers from before carry it.
     dashboard = data.get("dashboard_issue")
     return isinstance(claims, dict) and (dashboard is None or isinstance(dashboard, int))
 
@@ -353,12 +353,5 @@ def pull_request_closed(fingerprint: str, number: int, merged: bool, at: str = "
         data["pull_request"] = None
         if merged:
             _recovered(ledger, Cure.FIX_PR, [fingerprint], at, {"pull_request": number})
-
-    return update
-
-
-def dashboard(issue: int) -> Update:
-    def update(ledger: Ledger) -> None:
-        ledger["dashboard_issue"] = issue
 
     return update

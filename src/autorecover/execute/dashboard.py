@@ -62,10 +62,9 @@ def _create(ex: Execution, body: str) -> None:
         holder = None  # the ledger is a cache; the marker is the truth (#t21)
     if holder is None:
         try:
-            created = ex.issues.create(
+            ex.issues.create(
                 DASHBOARD_MARKER, bodies.DASHBOARD_TITLE, Body(body), [ex.settings.label], []
             )
-            ex.record(ledgerlib.dashboard(created.number))
         finally:  # a failed create must not keep the next runs waiting for it
             ex.record(ledgerlib.release(ledgerlib.DASHBOARD_CLAIM, ex.owner))
         return

@@ -257,7 +257,7 @@ class ToolEnv:
     def _link_dependencies(self, spec: ToolSpec, staging: Path) -> None:
         """The pinned tool imports its dependencies from autorecover's own (hash-locked)
         environment, after its own site-packages; refused when those do not satisfy it."""
-        paths = dependency_paths({n: s.distribution for n, s in TOOLS.items()})
+        paths = dependency_paths(spec.distribution for spec in TOOLS.values())
         unmet = unmet_requirements(spec.distribution, _site_packages(staging), paths)
         if unmet:
             raise InstallError(

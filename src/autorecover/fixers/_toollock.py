@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -71,11 +71,11 @@ def unmet_requirements(
     return unmet
 
 
-def dependency_paths(names: Mapping[str, str]) -> list[str]:
+def dependency_paths(distributions: Iterable[str]) -> list[str]:
     """The directories the bundled tools' distributions are installed in (deduplicated,
     in order): where a pinned version finds its dependencies."""
     paths: list[str] = []
-    for distribution in names.values():
+    for distribution in distributions:
         located = importlib.metadata.distribution(distribution).locate_file("")
         path = str(Path(str(located)))
         if path not in paths:
